@@ -1,0 +1,98 @@
+# Akan-veilederen — every task CI and people run. `make help` lists them.
+SHELL := /bin/bash
+# Local overrides (git-ignored); see .env.example.
+-include .env
+.DEFAULT_GOAL := help
+
+# Configuration (environment variables with safe defaults; see README and .env.example).
+VAR_DIR ?= var
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+EVAL_PORT ?= 5015
+TRACKER_DB_URL ?= sqlite:///$(abspath $(VAR_DIR))/tracker.db
+ifeq ($(strip $(RASA_TOKEN)),)
+RASA_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+endif
+# Nothing may call home at run time: no telemetry, no error reports to Rasa.
+RASA_TELEMETRY_ENABLED := false
+export VAR_DIR RASA_PORT ACTIONS_PORT TRACKER_DB_URL RASA_TOKEN RASA_TELEMETRY_ENABLED
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+# Rasa 3.6 needs Python < 3.11: prefer pyenv's newest 3.10, else a python3.10 on PATH.
+PYTHON310 ?= $(shell { command -v pyenv >/dev/null && ls -d "$$(pyenv root)"/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1; } || true)
+ifeq ($(strip $(PYTHON310)),)
+PYTHON310 := $(shell command -v python3.10 || true)
+endif
+
+TRAINING_DATA := data/nlu data/rules data/stories
+TRAINING_INPUTS := config.yml domain.yml $(shell find $(TRAINING_DATA) data/lexicon akan_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+MODEL := models/akan.tar.gz
+SPACY_MODEL := build/spacy-nb/meta.json
+
+.PHONY: help install nlp train run test unit-test story-test eval validate shell clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then echo "error: Python 3.10 not found (Rasa 3.6 needs Python < 3.11). Install it with pyenv: pyenv install 3.10.13" >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned packages
+
+$(SPACY_MODEL): $(VENV)/.installed akan_nlu/spacy_pipeline.py
+	$(PY) -m akan_nlu.spacy_pipeline build/spacy-nb
+
+nlp: $(SPACY_MODEL) ## Build the blank Norwegian spaCy pipeline Rasa loads
+
+$(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
+	$(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan
+	@touch $@
+
+train: $(MODEL) ## Train the Rasa model (only when data or config changed)
+
+validate: $(VENV)/.installed ## Check the training data and domain (rasa data validate)
+	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAINING_DATA) --fail-on-warnings
+
+run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
+	@mkdir -p $(VAR_DIR)/logs
+	@port=$${GATEWAY_PORT:-8080}; \
+	$(VENV)/bin/honcho start -f Procfile & pid=$$!; \
+	trap 'kill -TERM $$pid 2>/dev/null; wait $$pid 2>/dev/null' INT TERM; \
+	for i in $$(seq 300); do \
+	  if curl -fs "http://127.0.0.1:$$port/healthz" >/dev/null 2>&1; then \
+	    printf '\n  Akan-veilederen is ready: http://localhost:%s  (Ctrl-C stops all)\n\n' "$$port"; break; fi; \
+	  kill -0 $$pid 2>/dev/null || { echo "a process failed to start; see the output above and $(VAR_DIR)/logs" >&2; wait $$pid; exit 1; }; \
+	  sleep 1; \
+	done; \
+	wait $$pid
+
+unit-test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+story-test: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
+
+test: $(MODEL) validate unit-test story-test ## Run every test: data validation, pytest, conversation tests
+
+eval: $(MODEL) ## Score the model on the dev set next to a TF-IDF baseline
+	@mkdir -p $(VAR_DIR)/logs
+	@set -e; \
+	$(RASA) run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
+	  >$(VAR_DIR)/logs/eval-rasa.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
+	for i in $$(seq 300); do curl -fs "http://127.0.0.1:$(EVAL_PORT)/status?token=$(RASA_TOKEN)" >/dev/null && break; \
+	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \
+	RASA_URL=http://127.0.0.1:$(EVAL_PORT) $(PY) -m evaluation
+
+shell: $(MODEL) ## Chat with the bot in the terminal (starts the action server too)
+	@mkdir -p $(VAR_DIR)/logs
+	@$(PY) -m actions.server >$(VAR_DIR)/logs/actions-shell.log 2>&1 & pid=$$!; trap "kill $$pid" EXIT; \
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+clean: ## Remove trained models, the spaCy build and runtime data
+	rm -rf models build $(VAR_DIR)

@@ -1,0 +1,39 @@
+"""The ways to reach a human, and the emergency numbers, as reply text and payloads.
+
+Shared by the crisis, handoff and misunderstanding replies so that numbers are
+written in one place (the knowledge base's contacts.yml).
+"""
+from __future__ import annotations
+
+from actions.knowledge_base import KnowledgeBase
+
+
+def emergency_lines(kb: KnowledgeBase) -> str:
+    return "\n".join(f"• {c.number} – {c.name}" for c in kb.crisis_contacts)
+
+
+def akan_lines(kb: KnowledgeBase) -> str:
+    chat = kb.akan_chat.replace("https://", "")
+    return (
+        f"• Ring veiledningstelefonen: {kb.akan_phone}\n"
+        f"• Send e-post: {kb.akan_email}\n"
+        f"• Chat med en veileder på {chat}"
+    )
+
+
+def handoff_payload(kb: KnowledgeBase, status: str, reason: str) -> dict:
+    """Machine-readable handoff metadata (SPEC "Conversation behaviour")."""
+    return {
+        "type": "handoff",
+        "status": status,
+        "reason": reason,
+        "contacts": {"phone": kb.akan_phone, "email": kb.akan_email, "chat": kb.akan_chat},
+    }
+
+
+def crisis_payload(kb: KnowledgeBase, third_person: bool) -> dict:
+    return {
+        "type": "crisis",
+        "third_person": third_person,
+        "contacts": [{"name": c.name, "number": c.number} for c in kb.crisis_contacts],
+    }

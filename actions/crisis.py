@@ -1,0 +1,47 @@
+"""The crisis reply: emergency numbers first, before anything else, then advice
+for whoever is writing (the person at risk, or someone helping), then a human."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.buttons import COUNSELLOR_BUTTON
+from actions.contact_replies import crisis_payload, emergency_lines
+from actions.conversation import main_entity
+from actions.shared_knowledge import knowledge_base
+
+FOR_THE_PERSON = (
+    "Du er ikke alene med dette. Hjelpetelefonene over svarer døgnet rundt, og du kan være anonym. "
+    "Blir du truet eller utsatt for vold, ring 112."
+)
+FOR_A_HELPER = (
+    "Gjelder det en annen: ring 113 hvis livet eller helsen er i fare, og 112 hvis noen truer eller "
+    "bruker vold. Ikke la personen være alene hvis det er trygt for deg å bli. Er barn i fare, ring 112 "
+    "eller Alarmtelefonen for barn og unge på 116 111. Ta vare på deg selv også – du trenger ikke bære "
+    "dette alene."
+)
+
+
+class ActionCrisis(Action):
+    def name(self) -> str:
+        return "action_crisis"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        kb = knowledge_base()
+        role = main_entity(tracker, "role")
+        third_person = role is not None and role != "selv"
+        dispatcher.utter_message(
+            text=(
+                "Dette høres alvorlig ut. Er noen i fare nå, ring 113 med en gang.\n\n"
+                f"{emergency_lines(kb)}\n\n"
+                f"{FOR_A_HELPER if third_person else FOR_THE_PERSON}\n\n"
+                "Jeg er en chatbot og kan ikke hjelpe i en akutt situasjon. "
+                "Vil du også snakke med en veileder hos Akan?"
+            ),
+            buttons=[COUNSELLOR_BUTTON],
+            json_message=crisis_payload(kb, third_person),
+        )
+        return [SlotSet("role", role)] if role else []

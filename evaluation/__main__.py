@@ -1,0 +1,223 @@
+"""``python -m evaluation``: score the Rasa model and the baseline on the dev set, side by side.
+
+It is a report: exit 0 even when targets fail; non-zero only when Rasa cannot be
+reached (exit 1) or the input is invalid (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from evaluation import PROJECT_ROOT
+from evaluation.dev_set import DevItem, DevSetError, load_dev_set, verbatim_in
+from evaluation.scoring import TARGETS, Metric, Prediction, prediction_from_parse, score, verdicts
+
+logger = logging.getLogger("evaluation")
+
+EXIT_RASA_UNREACHABLE = 1
+EXIT_INVALID_INPUT = 2
+CONCURRENCY = 4
+REQUEST_TIMEOUT_S = 60
+SYSTEMS = (("rasa", "Rasa model"), ("baseline", "baseline"))
+
+
+class RasaError(RuntimeError):
+    """Rasa could not be asked (not running, no API, wrong token, no model)."""
+
+
+# --- Rasa HTTP API -----------------------------------------------------------------
+
+
+async def _parse_all(url: str, token: Optional[str], texts: Sequence[str]) -> tuple[Optional[str], list[dict]]:
+    """Ask ``/model/parse`` for every text, a few at a time; also report which model answered."""
+    import aiohttp  # Installed with Rasa; imported late so --no-rasa does not need it.
+
+    params = {"token": token} if token else {}
+    semaphore = asyncio.Semaphore(CONCURRENCY)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+
+    async def check(response: "aiohttp.ClientResponse", what: str) -> Any:
+        if response.status in (401, 403):
+            raise RasaError(f"Rasa refused {what} (HTTP {response.status}): set RASA_TOKEN to the server's --auth-token")
+        if response.status != 200:
+            body = (await response.text())[:300]
+            raise RasaError(f"Rasa answered {what} with HTTP {response.status}: {body}")
+        return await response.json(content_type=None)
+
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+
+        async def parse(text: str) -> dict:
+            async with semaphore:
+                async with session.post(f"{url}/model/parse", json={"text": text}, params=params) as resp:
+                    result = await check(resp, "/model/parse")
+            if not isinstance(result, dict):
+                raise RasaError("Rasa's /model/parse did not return a JSON object")
+            return result
+
+        try:
+            async with session.get(f"{url}/status", params=params) as resp:
+                status = await check(resp, "/status")
+            model_file = status.get("model_file") if isinstance(status, dict) else None
+            results = await asyncio.gather(*(parse(t) for t in texts))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise RasaError(
+                f"cannot reach Rasa at {url} ({exc.__class__.__name__}: {exc}). Start it with "
+                "`rasa run --enable-api`, set --rasa-url / RASA_URL, or use --no-rasa"
+            ) from exc
+    return model_file, list(results)
+
+
+def rasa_predictions(url: str, token: Optional[str], items: Sequence[DevItem]) -> tuple[Optional[str], list[Prediction]]:
+    model_file, responses = asyncio.run(_parse_all(url, token, [i.text for i in items]))
+    return model_file, [prediction_from_parse(r) for r in responses]
+
+
+# --- report ------------------------------------------------------------------------
+
+
+def _cell(metric: Optional[Metric], verdict: str) -> str:
+    if metric is None:
+        return "not run"
+    if metric.value is None:
+        return "n/a (no items)"
+    return f"{metric.value * 100:5.1f} % ({metric.count}/{metric.total}) {verdict}"
+
+
+def render(results: dict[str, Optional[dict[str, Metric]]]) -> str:
+    """Side-by-side table (metric | Rasa model | baseline | target), then each system's misses."""
+    judged = {name: verdicts(m) if m else {} for name, m in results.items()}
+    header = ["metric", *(title for _, title in SYSTEMS), "target"]
+    rows = [header]
+    for key, target in TARGETS.items():
+        label = next(m[key].label for m in results.values() if m)
+        cells = [_cell(results[name][key] if results[name] else None, judged[name].get(key, "")) for name, _ in SYSTEMS]
+        rows.append([label, *cells, target.describe()])
+    widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+
+    for name, title in SYSTEMS:
+        metrics = results[name]
+        if not metrics:
+            continue
+        lines += ["", f"Misses — {title}:"]
+        any_miss = False
+        for metric in metrics.values():
+            if not metric.misses:
+                continue
+            any_miss = True
+            lines.append(f"  {metric.label} ({len(metric.misses)}):")
+            lines += [f"    {m.text!r}  expected {m.expected}, got {m.got}" for m in metric.misses]
+        if not any_miss:
+            lines.append("  none")
+    return "\n".join(lines)
+
+
+def figures(
+    results: dict[str, Optional[dict[str, Metric]]], dev_set: Path, n_items: int, n_in_training: int
+) -> dict[str, Any]:
+    """Numbers only: the dev-set texts must not leave the evaluation report."""
+    out: dict[str, Any] = {
+        "dev_set": str(dev_set),
+        "items": n_items,
+        "items_in_training_data": n_in_training,
+        "targets": {k: {"threshold": t.threshold, "higher_is_better": t.higher_is_better} for k, t in TARGETS.items()},
+    }
+    for name, _ in SYSTEMS:
+        metrics = results[name]
+        if metrics is None:
+            out[name] = None
+            continue
+        judged = verdicts(metrics)
+        out[name] = {
+            k: {"value": m.value, "count": m.count, "total": m.total, "misses": len(m.misses), "verdict": judged[k]}
+            for k, m in metrics.items()
+        }
+    return out
+
+
+# --- command line ------------------------------------------------------------------
+
+
+def _default_rasa_url() -> str:
+    return os.environ.get("RASA_URL") or f"http://127.0.0.1:{os.environ.get('RASA_PORT') or '5005'}"
+
+
+def _default_dev_set() -> Path:
+    return Path(os.environ.get("EVAL_SET") or PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml")
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
+    parser.add_argument("--dev-set", type=Path, default=_default_dev_set(), help="evaluation YAML (env EVAL_SET)")
+    parser.add_argument("--rasa-url", default=_default_rasa_url(), help="Rasa server with --enable-api (env RASA_URL)")
+    parser.add_argument("--no-rasa", action="store_true", help="score the baseline only")
+    parser.add_argument("--nlu", type=Path, default=PROJECT_ROOT / "data" / "nlu", help="baseline training data")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures (no texts) as JSON")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    try:
+        items = load_dev_set(args.dev_set)
+    except DevSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+
+    results: dict[str, Optional[dict[str, Metric]]] = {"rasa": None, "baseline": None}
+    model_file = None
+    if not args.no_rasa:
+        url = args.rasa_url.rstrip("/")
+        try:
+            model_file, rasa_preds = rasa_predictions(url, os.environ.get("RASA_TOKEN") or None, items)
+        except RasaError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_RASA_UNREACHABLE
+        results["rasa"] = score(items, rasa_preds)
+
+    from evaluation.baseline import Baseline, TrainingDataError, load_training_examples
+
+    try:
+        examples = load_training_examples(args.nlu)
+        baseline = Baseline(examples)
+    except TrainingDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    results["baseline"] = score(items, baseline.predict([i.text for i in items]))
+
+    print(f"Evaluation set: {args.dev_set} ({len(items)} items)")
+    if args.no_rasa:
+        print("Rasa model: not run (--no-rasa)")
+    else:
+        print(f"Rasa model: {args.rasa_url} ({model_file or 'model file unknown'})")
+    print(f"Baseline: TF-IDF + logistic regression on {args.nlu} ({len(examples)} examples)")
+    leaked = verbatim_in(items, (e.text for e in examples))
+    if leaked:
+        print(
+            f"Note: {len(leaked)} dev item(s) also occur in the training data (ignoring case and "
+            "punctuation); their scores measure memory, not generalisation."
+        )
+    print()
+    print(render(results))
+
+    if args.json:
+        try:
+            report = figures(results, args.dev_set, len(items), len(leaked))
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
+            return EXIT_INVALID_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Unit tests of every custom action, with trackers from Tracker.from_dict and the real knowledge base."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.advice import ActionAnswerAdvice
+from actions.crisis import ActionCrisis
+from actions.greeting import ActionGreet
+from actions.handoff import ActionRequestHuman
+from actions.knowledge_base import ROLES, TOPICS
+from actions.misunderstanding import ActionMisunderstood
+from actions.shared_knowledge import knowledge_base
+from actions.yes_no import ActionAffirm, ActionDeny
+from tests.conftest import entity, make_tracker, user_event
+
+EMERGENCY_NUMBERS = ["113", "116 117", "116 123", "22 40 00 40", "116 111", "112"]
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def slots(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def customs(messages) -> list[dict]:
+    return [m["custom"] for m in messages if m.get("custom")]
+
+
+# --- advice -------------------------------------------------------------------
+
+def test_leader_home_office_gets_exactly_that_cells_entries_with_sources():
+    kb = knowledge_base()
+    tracker = make_tracker("leder, hjemmekontor", entities=[entity("role", "leder"), entity("topic", "hjemmekontor")])
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    expected = kb.entries_for("leder", "hjemmekontor")
+    assert expected, "the leader's home-office cell must not be empty"
+    (payload,) = customs(messages)
+    assert payload["type"] == "recommendations"
+    assert payload["role"] == "leder" and payload["topic"] == "hjemmekontor"
+    assert payload["ids"] == [e.id for e in expected]
+    assert set(payload["sources"]) == {e.source.citation() for e in expected}
+    text = messages[0]["text"]
+    for e in expected:
+        assert e.title in text and e.text.strip() in text
+    assert "Kilde:" in text
+    assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
+    assert slots(events) == {"role": "leder", "topic": "hjemmekontor", "substance": None}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_cell_answers_with_its_entries_or_routes_to_a_counsellor(role, topic):
+    kb = knowledge_base()
+    tracker = make_tracker("x", entities=[entity("role", role), entity("topic", topic)])
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    (payload,) = customs(messages)
+    buttons = [b["payload"] for b in messages[0]["buttons"]]
+    assert "/request_human" in buttons
+    if kb.routes_to_counsellor(role, topic):
+        assert payload.get("no_recommendation") is True
+        assert payload["ids"] == [e.id for e in kb.context_for(topic)]
+        assert "veileder" in messages[0]["text"]
+    else:
+        assert payload["ids"] == [e.id for e in kb.entries_for(role, topic)]
+        assert "no_recommendation" not in payload
+
+
+def test_missing_role_is_asked_with_role_buttons_and_topic_is_kept():
+    tracker = make_tracker("hva med hjemmekontor?", entities=[entity("topic", "hjemmekontor")])
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    assert "hvem spør du som" in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert len(payloads) == len(ROLES)
+    assert '/ask_advice{"role": "parorende"}' in payloads
+    assert not customs(messages)
+    assert slots(events)["topic"] == "hjemmekontor"
+
+
+def test_missing_topic_is_asked_with_topic_buttons():
+    tracker = make_tracker("jeg er verneombud", entities=[entity("role", "ansattrepresentant")])
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    assert "Hva gjelder det" in messages[0]["text"]
+    assert len(messages[0]["buttons"]) == len(TOPICS)
+    assert slots(events)["role"] == "ansattrepresentant"
+
+
+def test_role_carries_over_from_slot_and_topic_from_message():
+    tracker = make_tracker("og tilbakefall?", entities=[entity("topic", "tilbakefall")], slots={"role": "selv"})
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    payload = customs(messages)[0]
+    assert (payload["role"], payload["topic"]) == ("selv", "tilbakefall")
+
+
+def test_person_can_change_role_and_keep_topic():
+    tracker = make_tracker(
+        "nå spør jeg som pårørende",
+        entities=[entity("role", "parorende")],
+        slots={"role": "leder", "topic": "signaler"},
+    )
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    payload = customs(messages)[0]
+    assert (payload["role"], payload["topic"]) == ("parorende", "signaler")
+    assert slots(events)["role"] == "parorende"
+
+
+def test_first_entity_is_the_main_one():
+    tracker = make_tracker(
+        "x", entities=[entity("role", "selv"), entity("role", "leder"), entity("topic", "akan_avtale")]
+    )
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    assert customs(messages)[0]["role"] == "selv"
+
+
+@pytest.mark.parametrize("topic", ["testing", "juridisk"])
+def test_topics_without_recommendation_are_honest_even_without_role(topic):
+    kb = knowledge_base()
+    tracker = make_tracker("x", entities=[entity("topic", topic)])
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    payload = customs(messages)[0]
+    assert payload["no_recommendation"] is True
+    assert payload["ids"] == [e.id for e in kb.context_for(topic)]
+    assert "ingen egne anbefalinger" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/request_human"
+
+
+# --- crisis -------------------------------------------------------------------
+
+def test_crisis_reply_starts_with_emergency_numbers_and_offers_a_counsellor():
+    messages, _ = run(ActionCrisis(), make_tracker("jeg vil ikke leve", intent="crisis"))
+    text = messages[0]["text"]
+    assert text.index("113") < 80
+    for number in EMERGENCY_NUMBERS:
+        assert number in text
+    assert customs(messages)[0]["type"] == "crisis"
+    assert customs(messages)[0]["third_person"] is False
+    assert messages[0]["buttons"] == [{"title": "Snakk med veileder", "payload": "/request_human"}]
+    assert "!" not in text  # never cheerful
+
+
+def test_third_person_crisis_gets_advice_for_the_helper():
+    tracker = make_tracker("kollegaen min ...", intent="crisis", entities=[entity("role", "kollega")])
+    messages, events = run(ActionCrisis(), tracker)
+    assert customs(messages)[0]["third_person"] is True
+    assert "Gjelder det en annen" in messages[0]["text"]
+    assert slots(events) == {"role": "kollega"}
+
+
+# --- human, misunderstanding, greeting, yes/no ---------------------------------
+
+def test_request_human_gives_phone_email_and_chat_with_handoff_payload():
+    messages, _ = run(ActionRequestHuman(), make_tracker("kan jeg snakke med en veileder", intent="request_human"))
+    text = messages[0]["text"]
+    assert "22 40 28 00" in text and "akan@akan.no" in text and "akan.no" in text
+    payload = customs(messages)[0]
+    assert payload["type"] == "handoff" and payload["status"] == "unavailable"
+    assert payload["contacts"]["phone"] == "22 40 28 00"
+
+
+def test_first_misunderstanding_says_what_the_bot_can_do():
+    messages, _ = run(ActionMisunderstood(), make_tracker("asdfgh", intent="nlu_fallback"))
+    assert "Beklager" in messages[0]["text"]
+    assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
+    assert not customs(messages)
+
+
+def test_english_gets_a_note_in_english():
+    messages, _ = run(ActionMisunderstood(), make_tracker("what is the weather like", intent="out_of_scope"))
+    assert "I can only answer in Norwegian" in messages[0]["text"]
+
+
+def test_second_misunderstanding_in_a_row_offers_a_counsellor():
+    history = [user_event("qwerty", "nlu_fallback"), {"event": "action", "name": "action_misunderstood"}]
+    messages, _ = run(ActionMisunderstood(), make_tracker("zxcv", intent="out_of_scope", history=history))
+    assert customs(messages)[-1]["type"] == "handoff"
+    assert "22 40 28 00" in messages[-1]["text"]
+
+
+def test_misunderstandings_not_in_a_row_do_not_count():
+    history = [user_event("qwerty", "nlu_fallback"), user_event("jeg er leder", "ask_advice")]
+    messages, _ = run(ActionMisunderstood(), make_tracker("zxcv", intent="nlu_fallback", history=history))
+    assert not customs(messages)
+
+
+def test_greets_once_then_briefly():
+    first, _ = run(ActionGreet(), make_tracker("hei", intent="greet"))
+    assert [m["response"] for m in first] == ["utter_greet"]
+    again, _ = run(ActionGreet(), make_tracker("hei", intent="greet", history=[{"event": "action", "name": "action_greet"}]))
+    assert again[0]["response"] == "utter_greet_again"
+
+
+def test_yes_after_counsellor_offer_gives_contact_options():
+    offer = {"event": "bot", "text": "...", "data": {"buttons": [{"title": "Snakk med veileder", "payload": "/request_human"}]}}
+    messages, _ = run(ActionAffirm(), make_tracker("ja", intent="affirm", history=[offer]))
+    assert customs(messages)[0]["type"] == "handoff"
+
+
+def test_yes_without_offer_invites_next_question():
+    messages, _ = run(ActionAffirm(), make_tracker("ja", intent="affirm"))
+    assert messages[0]["response"] == "utter_affirm_open"
+    assert len(messages[0]["buttons"]) == len(TOPICS)
+
+
+def test_no_is_respected():
+    messages, _ = run(ActionDeny(), make_tracker("nei", intent="deny"))
+    assert messages[0]["response"] == "utter_deny_open"
