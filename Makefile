@@ -57,7 +57,7 @@ $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
 train: $(MODEL) ## Train the Rasa model (only when data or config changed)
 
 validate: $(VENV)/.installed ## Check the training data and domain (rasa data validate)
-	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAINING_DATA) --fail-on-warnings
+	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAINING_DATA)
 
 run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
 	@mkdir -p $(VAR_DIR)/logs

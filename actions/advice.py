@@ -15,8 +15,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
-from actions.conversation import main_entity
-from actions.knowledge_base import Entry, KnowledgeBase
+from actions.conversation import current_role, main_entity
+from actions.knowledge_base import TOPICS, Entry, KnowledgeBase
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
 
@@ -49,7 +49,14 @@ def _entry_lines(entries: list[Entry]) -> str:
 
 
 def _sources_line(entries: list[Entry]) -> str:
-    return "Kilde: " + "; ".join(_unique(e.source.citation() for e in entries))
+    """One line naming each document once, with the sections used from it."""
+    sections: dict[str, list[str]] = {}
+    for e in entries:
+        used = sections.setdefault(e.source.title, [])
+        if e.source.section not in used:
+            used.append(e.source.section)
+    parts = [f"{title}: " + ", ".join(f"«{s}»" for s in used) for title, used in sections.items()]
+    return ("Kilde: " if len(parts) == 1 else "Kilder: ") + "; ".join(parts)
 
 
 def recommendation_text(role: str, topic: str, entries: list[Entry]) -> str:
@@ -60,7 +67,9 @@ def recommendation_text(role: str, topic: str, entries: list[Entry]) -> str:
 
 
 def no_recommendation_text(kb: KnowledgeBase, role: Optional[str], topic: str, context: list[Entry]) -> str:
-    if topic in kb.route_to_counsellor_topics:
+    if topic in kb.route_to_counsellor_topics and context:
+        opening = f"Om {TOPIC_PHRASES[topic]} – dette er det ærlige svaret fra materialet:"
+    elif topic in kb.route_to_counsellor_topics:
         opening = (
             f"Om {TOPIC_PHRASES[topic]} har materialet fra Akan kompetansesenter ingen egne anbefalinger "
             "jeg kan gi deg her."
@@ -70,9 +79,12 @@ def no_recommendation_text(kb: KnowledgeBase, role: Optional[str], topic: str, c
             f"Materialet fra Akan kompetansesenter har ingen egne råd {ROLE_HEADINGS[role][0].lower()}"
             f"{ROLE_HEADINGS[role][1:]} om {TOPIC_PHRASES[topic]}."
         )
+        answered = answered_topics(kb, role)
+        if answered:
+            opening += " Jeg har råd til deg om " + _join([TOPIC_PHRASES[t] for t in answered]) + "."
     parts = [opening]
     if context:
-        parts.append("Dette sier materialet:\n" + _entry_lines(context))
+        parts.append(_entry_lines(context))
         parts.append(_sources_line(context))
     parts.append(
         "Dette er spørsmål der det lønner seg å snakke med en veileder, som kan se på akkurat din situasjon. "
@@ -81,13 +93,22 @@ def no_recommendation_text(kb: KnowledgeBase, role: Optional[str], topic: str, c
     return "\n\n".join(parts)
 
 
+def answered_topics(kb: KnowledgeBase, role: Optional[str]) -> list[str]:
+    """Topics this role has recommendations for, in taxonomy order."""
+    return [t for t in TOPICS if role and not kb.routes_to_counsellor(role, t)]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 class ActionAnswerAdvice(Action):
     def name(self) -> str:
         return "action_answer_advice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
-        role = main_entity(tracker, "role") or tracker.get_slot("role")
+        role = current_role(tracker)
         topic = main_entity(tracker, "topic") or tracker.get_slot("topic")
         substance = main_entity(tracker, "substance") or tracker.get_slot("substance")
         events = [SlotSet("role", role), SlotSet("topic", topic), SlotSet("substance", substance)]
@@ -96,7 +117,7 @@ class ActionAnswerAdvice(Action):
             context = kb.context_for(topic)
             dispatcher.utter_message(
                 text=no_recommendation_text(kb, role, topic, context),
-                buttons=[COUNSELLOR_BUTTON, *topic_buttons(exclude=topic)],
+                buttons=[COUNSELLOR_BUTTON, *topic_buttons(only=answered_topics(kb, role) or None, exclude=topic)],
                 json_message={**recommendations_payload(role, topic, substance, context), "no_recommendation": True},
             )
         elif not role:

@@ -19,10 +19,10 @@ def role_buttons() -> list[dict]:
     return [{"title": ROLE_BUTTONS[role], "payload": _advice_payload(role=role)} for role in ROLES]
 
 
-def topic_buttons(exclude: str | None = None) -> list[dict]:
+def topic_buttons(only: list[str] | None = None, exclude: str | None = None) -> list[dict]:
     return [
         {"title": TOPIC_BUTTONS[topic], "payload": _advice_payload(topic=topic)}
-        for topic in TOPICS
+        for topic in (only or TOPICS)
         if topic != exclude
     ]
 

@@ -11,10 +11,33 @@ MISUNDERSTOOD_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 
 def main_entity(tracker: Tracker, entity: str) -> Optional[str]:
     """The first (main) value of `entity` in the latest user message."""
+    found = _first(tracker, entity)
+    return str(found["value"]) if found else None
+
+
+def _first(tracker: Tracker, entity: str) -> Optional[dict[str, Any]]:
     for found in (tracker.latest_message or {}).get("entities") or []:
         if found.get("entity") == entity and found.get("value"):
-            return str(found["value"])
+            return found
     return None
+
+
+def current_role(tracker: Tracker) -> Optional[str]:
+    """The role to answer for: the latest message's, unless it only hints at one.
+
+    A role the person stated ("jeg er verneombud") or chose with a button always
+    wins. A role only implied by the wording ("en ansatt har sprukket") is used
+    when none is known yet, but does not overwrite a role already chosen: a BHT
+    nurse talking about "en ansatt" is still a BHT nurse.
+    """
+    found = _first(tracker, "role")
+    known = tracker.get_slot("role")
+    if found is None:
+        return known
+    from_button = "extractor" not in found
+    if known and not (found.get("explicit") or from_button):
+        return known
+    return str(found["value"])
 
 
 def consecutive_misunderstandings(tracker: Tracker) -> int:

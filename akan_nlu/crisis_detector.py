@@ -53,6 +53,9 @@ class CrisisSignal:
     is_crisis: bool
     category: str | None = None
     idiom: bool = False
+    # Whether the text has any word of danger at all (lexicon `risk_words`);
+    # without one, a classifier-only crisis is not trusted.
+    risk_words: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class CrisisLexicon:
     idioms: Optional[Pattern[str]]
     pattern_count: int
     fuzzy_keywords: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    risk_words: Optional[Pattern[str]] = None
 
 
 def normalise(text: str) -> str:
@@ -128,7 +132,9 @@ def load_crisis_lexicon(path: str | Path | None = None) -> CrisisLexicon:
     idiom_patterns = data.get("idioms") or []
     idioms = _compile(idiom_patterns, macros, "idioms") if idiom_patterns else None
     fuzzy = _fuzzy_keywords(data.get("fuzzy_keywords") or {})
-    return CrisisLexicon(tuple(categories), idioms, count, fuzzy)
+    risk_patterns = data.get("risk_words") or []
+    risk_words = _compile(risk_patterns, macros, "risk_words") if risk_patterns else None
+    return CrisisLexicon(tuple(categories), idioms, count, fuzzy, risk_words)
 
 
 def _fuzzy_keywords(raw: Dict[str, Any]) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
@@ -168,7 +174,8 @@ def detect_crisis(text: str, lexicon: CrisisLexicon) -> CrisisSignal:
     if category is not None:
         return CrisisSignal(is_crisis=True, category=category)
     idiom = bool(lexicon.idioms and lexicon.idioms.search(normalised))
-    return CrisisSignal(is_crisis=False, idiom=idiom)
+    risk = lexicon.risk_words is None or lexicon.risk_words.search(normalised) is not None
+    return CrisisSignal(is_crisis=False, idiom=idiom, risk_words=risk)
 
 
 def _fuzzy_category(
@@ -274,7 +281,9 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         diet_confidence = self._classifier_crisis_confidence(message, ranking)
         if diet_confidence is None:
             return
-        if signal.idiom:
+        if signal.idiom or not signal.risk_words:
+            # DIET can be sure and wrong ("kan jeg avskjedige noen som har drukket?"):
+            # without a single word of danger, or with only an idiom, it is not a crisis.
             self._downgrade(message, ranking)
             return
         self._set_crisis(message, ranking, diet_confidence, None, "classifier")
@@ -282,23 +291,20 @@ class CrisisDetector(GraphComponent, IntentClassifier):
     def _classifier_crisis_confidence(
         self, message: Message, ranking: List[Dict[Text, Any]]
     ) -> Optional[float]:
-        """DIET's crisis confidence if DIET (or the best real intent) says crisis."""
+        """DIET's crisis confidence if DIET ranks crisis first, or high enough anywhere.
+
+        A miss costs far more than a false alarm, so crisis need not win the
+        ranking: a confidence at or above `fallback_crisis_threshold` is enough.
+        """
         intent = message.get(INTENT) or {}
-        top_name = intent.get(INTENT_NAME_KEY)
-        if top_name == CRISIS_INTENT:
+        if intent.get(INTENT_NAME_KEY) == CRISIS_INTENT:
             return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        if top_name != DEFAULT_NLU_FALLBACK_INTENT_NAME:
-            return None
-        real = [
-            entry
-            for entry in ranking
-            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-        ]
-        if not real or real[0].get(INTENT_NAME_KEY) != CRISIS_INTENT:
-            return None
-        confidence = float(real[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         threshold = self.component_config.get("fallback_crisis_threshold", 0.35)
-        return confidence if confidence >= threshold else None
+        for entry in ranking:
+            if entry.get(INTENT_NAME_KEY) == CRISIS_INTENT:
+                confidence = float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                return confidence if confidence >= threshold else None
+        return None
 
     @staticmethod
     def _set_crisis(

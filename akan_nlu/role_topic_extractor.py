@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 ASK_ADVICE = "ask_advice"
 UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope"}
 CANONICAL = {"role": ROLES, "topic": TOPICS, "substance": SUBSTANCES}
+EXPLICIT_KEY = "explicit"
 
 
 @DefaultV1Recipe.register(
@@ -92,7 +93,12 @@ class RoleTopicExtractor(GraphComponent):
         seen: set[str] = set()
         for match in lexicon.find(text):
             seen.add(match.value)
-            result.append(self._entity(entity, match.value, match.start, match.end, text))
+            found = self._entity(entity, match.value, match.start, match.end, text)
+            if entity == "role":
+                # "jeg er verneombud" may change a role chosen earlier; a hint such as
+                # "en ansatt" in a later message may not (see actions.conversation).
+                found[EXPLICIT_KEY] = match.rank == 0
+            result.append(found)
         for old in previous:
             if old.get(ENTITY_ATTRIBUTE_TYPE) != entity:
                 continue

@@ -265,7 +265,8 @@ def test_ordinary_message_is_not_a_crisis(lexicon, text):
 
 @pytest.mark.parametrize("text", IDIOMS)
 def test_idiom_is_recognised_and_not_a_crisis(lexicon, text):
-    assert detect_crisis(text, lexicon) == CrisisSignal(is_crisis=False, idiom=True)
+    signal = detect_crisis(text, lexicon)
+    assert (signal.is_crisis, signal.category, signal.idiom) == (False, None, True)
 
 
 @pytest.mark.parametrize(
@@ -488,10 +489,20 @@ def test_diet_crisis_under_nlu_fallback_needs_threshold(detector, crisis_confide
     assert _names(message)[0] == expected
 
 
-def test_crisis_second_behind_a_real_intent_is_left_to_diet(detector):
+def test_crisis_second_behind_a_real_intent_still_counts_above_threshold(detector):
+    message = _message(
+        "det går ikke lenger, alt er svart",
+        [("ask_advice", 0.55), ("crisis", 0.4)],
+    )
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "crisis"
+    assert message.get("crisis")["source"] == "classifier"
+
+
+def test_crisis_far_behind_a_real_intent_is_left_to_diet(detector):
     message = _message(
         "kan dere si noe om policy på julebordet",
-        [("ask_policy", 0.55), ("crisis", 0.4)],
+        [("ask_advice", 0.8), ("crisis", 0.1)],
     )
     before = copy.deepcopy(message.data)
     detector.process([message])
@@ -566,3 +577,35 @@ def test_component_validates_in_a_rasa_pipeline_after_fallback():
     crisis_node = next(node for node in nodes.values() if node.uses is CrisisDetector)
     assert crisis_node.fn == "process"
     assert "FallbackClassifier" in crisis_node.needs["messages"]
+
+
+def test_every_crisis_training_example_can_reach_crisis(lexicon):
+    """Each crisis example is caught by a pattern or at least carries a risk word,
+    so the risk-word gate never blocks what DIET was taught."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = load_data(str(DEFAULT_LEXICON_PATH.parents[1] / "nlu")).training_examples
+    blocked = [
+        ex.get("text")
+        for ex in examples
+        if ex.get("intent") == "crisis"
+        and not (signal := detect_crisis(ex.get("text"), lexicon)).is_crisis
+        and not signal.risk_words
+    ]
+    assert blocked == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kan vi si opp en som har drukket i arbeidstiden?", "Mamma har sprukket igjen og jeg er helt rådvill"],
+)
+def test_classifier_crisis_without_any_risk_word_is_not_trusted(detector, text):
+    message = _message(text, [("crisis", 1.0), ("ask_advice", 0.0)])
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "ask_advice"
+
+
+def test_classifier_crisis_with_a_risk_word_is_kept(detector):
+    message = _message("det kjennes helt håpløst nå", [("crisis", 0.9), ("ask_advice", 0.1)])
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "crisis"

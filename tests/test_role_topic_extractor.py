@@ -123,7 +123,15 @@ def test_component_puts_lexicon_value_first_and_canonicalises_diet():
     roles = [e["value"] for e in msg.get("entities") if e["entity"] == "role"]
     topics = [e["value"] for e in msg.get("entities") if e["entity"] == "topic"]
     assert roles == ["selv", "leder"]  # own use outranks DIET's span, which is mapped to canonical
+    assert [e.get("explicit") for e in msg.get("entities") if e["entity"] == "role"] == [False, None]
     assert topics == []  # an unmappable DIET value is dropped
+
+
+def test_component_marks_stated_roles_explicit():
+    msg = message("jeg er verneombud og en ansatt drikker")
+    RoleTopicExtractor({}).process([msg])
+    roles = [(e["value"], e["explicit"]) for e in msg.get("entities") if e["entity"] == "role"]
+    assert roles == [("ansattrepresentant", True), ("leder", False)]
 
 
 def test_component_turns_unplaced_message_with_role_into_advice():
@@ -158,3 +166,31 @@ def test_bad_lexicon_is_rejected(tmp_path):
 
 
 from akan_nlu.lexicon import DEFAULT_LEXICON_DIR as LEXICON_DIR  # noqa: E402
+
+
+def test_short_intent_guard_turns_mash_into_a_misunderstanding():
+    from akan_nlu.short_intent_guard import ShortIntentGuard
+
+    mash = message("xcvb nmmm qqq", intent="affirm")
+    yes = message("ja, gjerne det", intent="affirm")
+    advice = message("jeg er leder", intent="ask_advice")
+    ShortIntentGuard({}).process([mash, yes, advice])
+    assert mash.get("intent")["name"] == "nlu_fallback"
+    assert yes.get("intent")["name"] == "affirm"
+    assert advice.get("intent")["name"] == "ask_advice"
+
+
+def test_every_short_intent_training_example_has_its_words():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from akan_nlu.lexicon import normalise
+    from akan_nlu.short_intent_guard import load_short_intents
+
+    required = load_short_intents()
+    examples = load_data(str(LEXICON_DIR.parent / "nlu")).training_examples
+    missing = [
+        (ex.get("intent"), ex.get("text"))
+        for ex in examples
+        if ex.get("intent") in required and not required[ex.get("intent")].search(normalise(ex.get("text")))
+    ]
+    assert missing == []

@@ -1,0 +1,126 @@
+"""HTTP and WebSocket routes of the chat API, and the health check."""
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import WSMsgType, web
+
+from bot import chat, errors, keys
+from bot.errors import ApiError
+from bot.storage import queries
+
+logger = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+
+WS_MAX_MESSAGE_BYTES = 16 * 1024
+WS_HEARTBEAT_SECONDS = 30
+
+
+def _client(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def _conversation_id(request: web.Request) -> str:
+    conversation_id = request.match_info["id"]
+    if not chat.is_conversation_id(conversation_id):
+        raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+    return conversation_id
+
+
+async def _json_body(request: web.Request) -> object:
+    try:
+        return await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError(400, errors.INVALID_JSON) from None
+
+
+@routes.post("/api/conversations")
+async def create_conversation(request: web.Request) -> web.Response:
+    chat.check_rate(request.app, None, _client(request))
+    conversation_id, messages = await chat.start_conversation(request.app)
+    return web.json_response({"id": conversation_id, "messages": messages}, status=201)
+
+
+@routes.get("/api/conversations/{id}/messages")
+async def list_messages(request: web.Request) -> web.Response:
+    """The transcript so far, so a reloaded page (same tab) can show it again."""
+    conversation_id = _conversation_id(request)
+    async with request.app[keys.DB]() as s:
+        if await queries.get_conversation(s, conversation_id) is None:
+            raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+        rows = await queries.list_messages(s, conversation_id)
+    return web.json_response({"messages": [chat.message_json(r) for r in rows]})
+
+
+@routes.post("/api/conversations/{id}/messages")
+async def post_message(request: web.Request) -> web.Response:
+    conversation_id = _conversation_id(request)
+    data = await _json_body(request)
+    messages = await chat.take_turn(request.app, conversation_id, _client(request), data)
+    return web.json_response({"messages": messages})
+
+
+@routes.delete("/api/conversations/{id}")
+async def delete_conversation(request: web.Request) -> web.Response:
+    conversation_id = _conversation_id(request)
+    if not await chat.end_conversation(request.app, conversation_id):
+        raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+    logger.info("conversation_deleted")
+    return web.Response(status=204)
+
+
+@routes.get("/api/conversations/{id}/ws")
+async def websocket(request: web.Request) -> web.StreamResponse:
+    conversation_id = _conversation_id(request)
+    async with request.app[keys.DB]() as s:
+        if await queries.get_conversation(s, conversation_id) is None:
+            raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+    ws = web.WebSocketResponse(heartbeat=WS_HEARTBEAT_SECONDS, max_msg_size=WS_MAX_MESSAGE_BYTES)
+    await ws.prepare(request)
+    hub = request.app[keys.HUB]
+    hub.subscribe(conversation_id, ws)
+    logger.info("ws_opened")
+    try:
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+            except json.JSONDecodeError:
+                await ws.send_json({"type": "error", "status": 400, "error": errors.INVALID_JSON})
+                continue
+            try:
+                # Replies reach this socket through the hub, like every other tab's.
+                await chat.take_turn(request.app, conversation_id, _client(request), data)
+            except ApiError as exc:
+                await ws.send_json({"type": "error", "status": exc.status, "error": exc.message})
+            except Exception as exc:  # noqa: BLE001 - keep the socket, report like HTTP would
+                logger.error("ws_turn_failed type=%s", type(exc).__name__)
+                phone = request.app[keys.SETTINGS].help_phone
+                await ws.send_json({"type": "error", "status": 500, "error": errors.internal(phone)})
+    finally:
+        hub.unsubscribe(conversation_id, ws)
+        code = hub.close_code(ws)
+        if code is not None:
+            await ws.close(code=code)
+        logger.info("ws_closed")
+    return ws
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    """200 only when Rasa, the action server and the gateway database answer."""
+    checks = await request.app[keys.RASA].health()
+    try:
+        async with request.app[keys.DB]() as s:
+            await queries.ping(s)
+        checks["database"] = True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = False
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if not healthy:
+        body["error"] = errors.unavailable(request.app[keys.SETTINGS].help_phone)
+    return web.json_response(body, status=200 if healthy else 503)

@@ -1,0 +1,69 @@
+"""The app factory: routes, middlewares, and every resource opened and closed in cleanup_ctx."""
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot import api, keys, static
+from bot.errors import error_middleware
+from bot.hub import Hub
+from bot.locks import ConversationLocks
+from bot.logs import request_log_middleware
+from bot.origins import OriginPolicy, origin_middleware
+from bot.rasa_client import RasaClient
+from bot.rate_limit import RateLimiter
+from bot.retention import retention_ctx
+from bot.settings import Settings
+from bot.storage.compaction import TrackerCompactor
+from bot.storage.engine import make_engine, make_sessionmaker
+from bot.storage.models import Base
+
+
+async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    engine = make_engine(settings.gateway_db_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    app[keys.DB] = make_sessionmaker(engine)
+    tracker_engine = make_engine(settings.tracker_async_url) if settings.tracker_async_url else None
+    app[keys.TRACKER_DB] = make_sessionmaker(tracker_engine) if tracker_engine else None
+    app[keys.COMPACTOR] = TrackerCompactor(tracker_engine)
+    yield
+    await engine.dispose()
+    if tracker_engine is not None:
+        await tracker_engine.dispose()
+
+
+async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=30)
+    async with aiohttp.ClientSession(connector=connector, raise_for_status=False) as session:
+        app[keys.RASA] = RasaClient(session, settings.rasa_urls, settings.actions_url, settings.rasa_timeout_seconds)
+        yield
+
+
+async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[keys.HUB] = Hub()
+    yield
+    await app[keys.HUB].close_all()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[
+            request_log_middleware,
+            origin_middleware(OriginPolicy(settings.allowed_origins, settings.public_url)),
+            error_middleware(settings.help_phone),
+        ],
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.LOCKS] = ConversationLocks()
+    app[keys.CONVERSATION_LIMITER] = RateLimiter(settings.rate_conversation_per_minute, settings.rate_conversation_burst)
+    app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_client_per_minute, settings.rate_client_burst)
+    app.cleanup_ctx.extend([_database_ctx, _rasa_ctx, _hub_ctx, retention_ctx])
+    app.add_routes(api.routes)
+    static.add_routes(app)
+    return app

@@ -1,0 +1,89 @@
+"""Gateway configuration, read once from the environment (see .env.example)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip().rstrip("/") for item in env.get(name, "").split(",") if item.strip())
+
+
+def async_db_url(url: str) -> str:
+    """Turn a plain SQLAlchemy URL (as Rasa uses) into its asyncio-driver form."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+    for plain in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(plain):
+            return "postgresql+asyncpg://" + url[len(plain):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    var_dir: Path = Path("var")
+    # One or more Rasa servers; a conversation always goes to the same one.
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    actions_url: str = "http://127.0.0.1:5055"
+    db_url: str = ""
+    # Rasa's tracker store; empty means "no tracker store to clean" (unit tests).
+    tracker_db_url: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    public_url: str = ""
+    max_message_chars: int = 2000
+    max_body_bytes: int = 64 * 1024
+    rate_conversation_per_minute: int = 20
+    rate_conversation_burst: int = 6
+    rate_client_per_minute: int = 300
+    rate_client_burst: int = 60
+    rasa_timeout_seconds: int = 30
+    retention_hours: int = 24
+    retention_check_seconds: int = 600
+    help_phone: str = "22 40 28 00"
+
+    @property
+    def gateway_db_url(self) -> str:
+        return async_db_url(self.db_url) if self.db_url else f"sqlite+aiosqlite:///{self.var_dir.resolve() / 'gateway.db'}"
+
+    @property
+    def tracker_async_url(self) -> str:
+        return async_db_url(self.tracker_db_url) if self.tracker_db_url else ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        rasa_urls = _list(env, "RASA_URL") or (f"http://127.0.0.1:{_int(env, 'RASA_PORT', 5005)}",)
+        return cls(
+            host=env.get("GATEWAY_HOST", "127.0.0.1"),
+            port=_int(env, "GATEWAY_PORT", 8080),
+            var_dir=Path(env.get("VAR_DIR", "var")),
+            rasa_urls=rasa_urls,
+            actions_url=env.get("ACTIONS_URL", "").rstrip("/") or f"http://127.0.0.1:{_int(env, 'ACTIONS_PORT', 5055)}",
+            db_url=env.get("GATEWAY_DB_URL", ""),
+            tracker_db_url=env.get("TRACKER_DB_URL", ""),
+            allowed_origins=_list(env, "ALLOWED_ORIGINS"),
+            public_url=env.get("PUBLIC_URL", "").rstrip("/"),
+            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 2000),
+            rate_conversation_per_minute=_int(env, "RATE_LIMIT_CONVERSATION_PER_MINUTE", 20),
+            rate_conversation_burst=_int(env, "RATE_LIMIT_CONVERSATION_BURST", 6),
+            rate_client_per_minute=_int(env, "RATE_LIMIT_CLIENT_PER_MINUTE", 300),
+            rate_client_burst=_int(env, "RATE_LIMIT_CLIENT_BURST", 60),
+            rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 30),
+            retention_hours=_int(env, "RETENTION_HOURS", 24),
+            retention_check_seconds=_int(env, "RETENTION_CHECK_SECONDS", 600),
+            help_phone=env.get("HELP_PHONE", "22 40 28 00"),
+        )

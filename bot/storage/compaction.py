@@ -1,0 +1,42 @@
+"""Wipe deleted transcripts from an SQLite tracker file.
+
+Rasa writes the tracker with its own connections, which leave copies of old rows
+in the file's free space (page splits, deletes without secure_delete). Deleting
+the rows, at once on "Slett samtalen", makes a transcript unreadable to every
+query; a VACUUM after deletions, at most once per retention round, also removes
+those leftovers from the file. Other databases (PostgreSQL) need nothing here.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+logger = logging.getLogger(__name__)
+
+
+class TrackerCompactor:
+    def __init__(self, engine: AsyncEngine | None) -> None:
+        self._engine = engine if engine is not None and engine.dialect.name == "sqlite" else None
+        self.pending = False
+
+    def mark(self) -> None:
+        """Note that transcripts were deleted since the last compaction."""
+        self.pending = self._engine is not None
+
+    async def run(self) -> bool:
+        """VACUUM the tracker file if something was deleted; True if it did."""
+        if not self.pending or self._engine is None:
+            return False
+        self.pending = False
+        try:
+            async with self._engine.connect() as conn:
+                autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await autocommit.exec_driver_sql("VACUUM")
+        except OperationalError:
+            self.pending = True  # busy: try again next round
+            logger.warning("tracker_compaction_postponed")
+            return False
+        logger.info("tracker_compacted")
+        return True

@@ -1,0 +1,36 @@
+"""Async engines and session factories. SQLite gets a busy timeout (Rasa writes the
+same tracker file), enforced foreign keys and secure_delete, so deleted
+transcripts are overwritten in the file rather than left in free pages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    if parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # SQLAlchemy 1.4 opens a new connection (and aiosqlite thread) per session for SQLite
+    # files; keep a small pool instead, as SQLAlchemy 2.0 does.
+    engine = create_async_engine(url, connect_args={"timeout": 15}, poolclass=AsyncAdaptedQueuePool, pool_size=5)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:
+    return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

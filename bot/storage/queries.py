@@ -1,0 +1,85 @@
+"""Queries on the gateway database and the tracker store. Each takes the session
+first; the caller owns it and its transaction
+(`async with sessionmaker() as s, s.begin(): ...`)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Conversation, Message, tracker_events
+
+
+async def create_conversation(session: AsyncSession, conversation_id: str, now: datetime) -> Conversation:
+    conversation = Conversation(id=conversation_id, created_at=now, last_activity_at=now, offered_buttons=[])
+    session.add(conversation)
+    await session.flush()
+    return conversation
+
+
+async def get_conversation(session: AsyncSession, conversation_id: str) -> Conversation | None:
+    return await session.get(Conversation, conversation_id)
+
+
+async def add_messages(
+    session: AsyncSession, conversation_id: str, sender: str, messages: Iterable[dict], now: datetime
+) -> list[Message]:
+    rows = [
+        Message(
+            conversation_id=conversation_id,
+            sender=sender,
+            text=m.get("text"),
+            buttons=m.get("buttons"),
+            custom=m.get("custom"),
+            created_at=now,
+        )
+        for m in messages
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+async def record_turn(
+    session: AsyncSession, conversation: Conversation, offered_buttons: list[dict], now: datetime
+) -> None:
+    conversation.offered_buttons = offered_buttons
+    conversation.last_activity_at = now
+    await session.flush()
+
+
+async def list_messages(session: AsyncSession, conversation_id: str) -> list[Message]:
+    result = await session.execute(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    )
+    return list(result.scalars())
+
+
+async def delete_conversation(session: AsyncSession, conversation_id: str) -> bool:
+    """Delete the conversation and its transcript; False if there was none."""
+    await session.execute(delete(Message).where(Message.conversation_id == conversation_id))
+    result = await session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+    return result.rowcount > 0
+
+
+async def inactive_conversation_ids(session: AsyncSession, before: datetime) -> list[str]:
+    result = await session.execute(select(Conversation.id).where(Conversation.last_activity_at < before))
+    return list(result.scalars())
+
+
+async def delete_tracker_events(session: AsyncSession, sender_id: str) -> int:
+    """Delete Rasa's tracker events for one conversation; 0 if Rasa never made its table."""
+    try:
+        result = await session.execute(delete(tracker_events).where(tracker_events.c.sender_id == sender_id))
+    except (OperationalError, ProgrammingError) as exc:
+        if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
+            return 0
+        raise
+    return result.rowcount
+
+
+async def ping(session: AsyncSession) -> None:
+    await session.execute(select(1))

@@ -1,0 +1,189 @@
+"""Fixtures for the gateway tests.
+
+Unit tests run the real app (bot.app.create_app) through the `aiohttp_client`
+fixture against a scripted fake Rasa and action server, with a throw-away
+VAR_DIR and a tracker table shaped like Rasa's. The live stack (real Rasa,
+action server and gateway as processes) is started once per session for the
+end-to-end and browser tests.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from aiohttp.web_runner import AppRunner
+
+from bot.app import create_app
+from bot.logs import RUNNER_OPTIONS
+from bot.settings import Settings
+
+PARTNER_ORIGIN = "https://partner.example"
+
+ROLE_BUTTONS = [
+    {"title": "Jeg er leder eller HR", "payload": '/ask_advice{"role": "leder"}'},
+    {"title": "Jeg er kollega", "payload": '/ask_advice{"role": "kollega"}'},
+]
+TOPIC_BUTTON = {"title": "Hjemmekontor", "payload": '/ask_advice{"topic": "hjemmekontor"}'}
+COUNSELLOR_BUTTON = {"title": "Snakk med veileder", "payload": "/request_human"}
+RECOMMENDATIONS = {
+    "type": "recommendations", "role": "leder", "topic": "hjemmekontor", "substance": None,
+    "ids": ["leder-hjemmekontor-1"], "sources": ["«Erfaringer fra Akan kompetansesenter under koronapandemien» (2020)"],
+}
+CRISIS = {
+    "type": "crisis", "third_person": False,
+    "contacts": [
+        {"name": "Medisinsk nødhjelp", "number": "113"}, {"name": "Legevakt", "number": "116 117"},
+        {"name": "Mental Helse hjelpetelefon", "number": "116 123"}, {"name": "Kirkens SOS", "number": "22 40 00 40"},
+        {"name": "Alarmtelefonen for barn og unge", "number": "116 111"}, {"name": "Politi", "number": "112"},
+    ],
+}
+HANDOFF = {
+    "type": "handoff", "status": "unavailable", "reason": "request_human",
+    "contacts": {"phone": "22 40 28 00", "email": "akan@akan.no", "chat": "https://www.akan.no"},
+}
+
+
+class GatewayTestServer(TestServer):
+    """TestServer with the runner options `python -m bot` uses (no client address in any log)."""
+
+    async def _make_runner(self, **kwargs) -> AppRunner:
+        return AppRunner(self.app, **{**kwargs, **RUNNER_OPTIONS})
+
+
+def create_tracker_table(path: Path) -> None:
+    """The columns of Rasa's SQLTrackerStore `events` table that matter here."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, data TEXT)"
+        )
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's REST channel and the action server's health check, scripted.
+
+    Records what reaches it and writes it to the tracker table, as Rasa would."""
+
+    ROLE_BUTTONS = ROLE_BUTTONS
+    TOPIC_BUTTON = TOPIC_BUTTON
+    COUNSELLOR_BUTTON = COUNSELLOR_BUTTON
+    RECOMMENDATIONS = RECOMMENDATIONS
+    CRISIS = CRISIS
+    HANDOFF = HANDOFF
+
+    tracker_path: Path
+    received: list[tuple[str, str]] = field(default_factory=list)
+    rasa_up: bool = True
+    actions_up: bool = True
+    url: str = ""
+
+    def reply(self, sender: str, message: str) -> list[dict]:
+        if message == "/greet":
+            return [{"recipient_id": sender, "text": "Hei! Jeg er en chatbot. Du er anonym her. Er noen i fare, ring 113. Hvem er du?", "buttons": ROLE_BUTTONS}]
+        if message.startswith("/ask_advice"):
+            return [
+                {"recipient_id": sender, "text": "**Råd til deg som leder:**\n• Hold jevnlig kontakt", "buttons": [TOPIC_BUTTON]},
+                {"recipient_id": sender, "custom": RECOMMENDATIONS},
+            ]
+        if message == "/request_human":
+            return [{"recipient_id": sender, "text": "Ring 22 40 28 00."}, {"recipient_id": sender, "custom": HANDOFF}]
+        if "krise" in message:
+            return [
+                {"recipient_id": sender, "text": "Ring 113 med en gang.", "buttons": [COUNSELLOR_BUTTON]},
+                {"recipient_id": sender, "custom": CRISIS},
+            ]
+        return [{"recipient_id": sender, "text": "Jeg forstod ikke helt. Hvem er du?", "buttons": ROLE_BUTTONS}]
+
+    def app(self) -> web.Application:
+        async def webhook(request: web.Request) -> web.Response:
+            if not self.rasa_up:
+                return web.Response(status=500)
+            body = await request.json()
+            sender, message = body["sender"], body["message"]
+            self.received.append((sender, message))
+            with sqlite3.connect(self.tracker_path) as db:
+                db.execute(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, ?)",
+                    (sender, time.time(), json.dumps({"text": message})),
+                )
+            return web.json_response(self.reply(sender, message))
+
+        async def root(_request: web.Request) -> web.Response:
+            return web.Response(text="Hello from Rasa: 3.6.21") if self.rasa_up else web.Response(status=503)
+
+        async def health(_request: web.Request) -> web.Response:
+            return web.json_response({"status": "ok"}) if self.actions_up else web.Response(status=503)
+
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        app.router.add_get("/", root)
+        app.router.add_get("/health", health)
+        return app
+
+    def texts_for(self, sender: str) -> list[str]:
+        return [m for s, m in self.received if s == sender]
+
+
+@pytest.fixture
+def var_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "var"
+    path.mkdir()
+    create_tracker_table(path / "tracker.db")
+    return path
+
+
+@pytest_asyncio.fixture
+async def fake_rasa(var_dir: Path) -> FakeRasa:
+    fake = FakeRasa(tracker_path=var_dir / "tracker.db")
+    server = GatewayTestServer(fake.app())  # quiet too: its logs are captured with the gateway's
+    await server.start_server()
+    fake.url = str(server.make_url("")).rstrip("/")
+    yield fake
+    await server.close()
+
+
+@pytest.fixture
+def settings(var_dir: Path, fake_rasa: FakeRasa) -> Settings:
+    return Settings(
+        var_dir=var_dir,
+        rasa_urls=(fake_rasa.url,),
+        actions_url=fake_rasa.url,
+        tracker_db_url=f"sqlite:///{var_dir / 'tracker.db'}",
+        allowed_origins=(PARTNER_ORIGIN,),
+        rasa_timeout_seconds=5,
+    )
+
+
+@pytest.fixture
+def make_client(aiohttp_client):
+    """Start the gateway with the given settings; returns a TestClient."""
+
+    async def make(settings: Settings):
+        return await aiohttp_client(GatewayTestServer(create_app(settings)))
+
+    return make
+
+
+@pytest_asyncio.fixture
+async def client(make_client, settings: Settings):
+    return await make_client(settings)
+
+
+@pytest.fixture
+def start():
+    """`await start(client)`: a new conversation's id."""
+
+    async def start_conversation(client) -> str:
+        response = await client.post("/api/conversations")
+        assert response.status == 201, await response.text()
+        return (await response.json())["id"]
+
+    return start_conversation

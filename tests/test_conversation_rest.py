@@ -1,0 +1,83 @@
+"""The assistant end to end through Rasa's REST channel: trained model, real action server.
+
+This is the core promise: a leader asking about home office gets exactly the
+leader's home-office recommendations with sources; a crisis gets the emergency
+numbers first; a request for a human gets the ways to reach one.
+"""
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+
+import pytest
+
+from actions.shared_knowledge import knowledge_base
+
+
+def say(stack, sender: str, text: str) -> list[dict]:
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def custom(replies: list[dict], kind: str) -> dict:
+    found = [r["custom"] for r in replies if r.get("custom", {}).get("type") == kind]
+    assert found, f"no {kind} payload in {replies}"
+    return found[0]
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.fixture
+def sender() -> str:
+    return str(uuid.uuid4())
+
+
+def test_leader_asking_about_home_office_gets_the_leaders_recommendations(live_stack, sender):
+    replies = say(live_stack, sender, "Jeg er avdelingsleder. Hvordan bør jeg følge opp folka mine som jobber hjemmefra?")
+    payload = custom(replies, "recommendations")
+    expected = knowledge_base().entries_for("leder", "hjemmekontor")
+    assert (payload["role"], payload["topic"]) == ("leder", "hjemmekontor")
+    assert payload["ids"] == [e.id for e in expected]
+    assert payload["sources"] and "Kilde" in texts(replies)
+
+
+def test_role_and_topic_carry_over_and_can_change(live_stack, sender):
+    first = say(live_stack, sender, "jeg er tillitsvalgt")
+    assert "Hva gjelder det" in texts(first)
+    second = say(live_stack, sender, "det handler om hjemmekontor")
+    assert custom(second, "recommendations")["role"] == "ansattrepresentant"
+    third = say(live_stack, sender, "nå spør jeg som pårørende i stedet")
+    payload = custom(third, "recommendations")
+    assert (payload["role"], payload["topic"]) == ("parorende", "hjemmekontor")
+
+
+def test_crisis_gets_emergency_numbers_first(live_stack, sender):
+    say(live_stack, sender, "jeg er kollega og lurer på noe")
+    replies = say(live_stack, sender, "eg orkar ikkje meir, har tenkt å ta livet mitt i kveld")
+    assert replies[0]["text"].startswith("Dette høres alvorlig ut. Er noen i fare nå, ring 113")
+    assert custom(replies, "crisis")
+
+
+def test_request_for_a_human_gets_phone_mail_and_chat(live_stack, sender):
+    replies = say(live_stack, sender, "kan jeg få snakke med et ekte menneske?")
+    assert "22 40 28 00" in texts(replies) and "akan@akan.no" in texts(replies)
+    assert custom(replies, "handoff")["status"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "x" * 5000, "🙂🙂🙂", "What is the weather in Oslo?", "Vad kostar det?", "qwpoeiruty zmxncbv"],
+)
+def test_bad_input_gets_a_norwegian_reply(live_stack, sender, text):
+    replies = say(live_stack, sender, text)
+    assert replies and all(r.get("text") or r.get("custom") for r in replies)
+    assert any("Beklager" in r.get("text", "") or "Hvem spør du som" in r.get("text", "")
+               or "hvem spør du som" in r.get("text", "") for r in replies)
