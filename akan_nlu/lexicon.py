@@ -82,13 +82,15 @@ class RoleLexicon:
     def __init__(self, data: dict, source: str = "roles.yml") -> None:
         cue_before = data["cues"]["before"]
         cue_after = data["cues"]["after"]
-        self._explicit: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = []
+        cue_start = data["cues"].get("start", "(?!)")
+        self._explicit: list[tuple[str, tuple[re.Pattern[str], ...]]] = []
         self._terms: list[tuple[str, re.Pattern[str]]] = []
         for role, term in data["terms"].items():
             _check(role, ROLES, source)
             before = _compile(rf"\b{cue_before}(?P<term>{term})\b", source)
             after = _compile(rf"(?:^|[.,;:!?] ?)(?P<term>{term}){cue_after}", source)
-            self._explicit.append((role, before, after))
+            start = _compile(rf"(?:^|[.!?] ?){cue_start}(?P<term>{term})\b", source)
+            self._explicit.append((role, (before, after, start)))
             self._terms.append((role, _compile(rf"^(?:{term})$", source)))
         self._implicit: list[tuple[str, list[re.Pattern[str]]]] = []
         for tier in data["implicit"]:
@@ -99,8 +101,8 @@ class RoleLexicon:
         """All roles shown in the text, main role first."""
         norm = normalise(text)
         matches: list[Match] = []
-        for role, before, after in self._explicit:
-            for pattern in (before, after):
+        for role, patterns in self._explicit:
+            for pattern in patterns:
                 for found in pattern.finditer(norm):
                     matches.append(Match(role, found.start("term"), found.end("term"), 0))
         for tier, (role, patterns) in enumerate(self._implicit, start=1):
