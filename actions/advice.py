@@ -99,7 +99,8 @@ def answered_topics(kb: KnowledgeBase, role: Optional[str]) -> list[str]:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+    """"a", "a, og om b", "a, om b, og om c" – the phrases may contain "og" themselves."""
+    return items[0] if len(items) == 1 else ", om ".join(items[:-1]) + ", og om " + items[-1]
 
 
 class ActionAnswerAdvice(Action):
