@@ -9,15 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
 from akan_nlu.lexicon import load_lexicons
+from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +26,7 @@ NEVER_OVERRIDDEN = {"crisis"}
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class HumanRequestDetector(GraphComponent):
+class HumanRequestDetector(StatelessComponent):
     """Sets intent `request_human` when the text asks for a person or contact details."""
 
     @staticmethod
@@ -38,15 +36,6 @@ class HumanRequestDetector(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._patterns = load_lexicons(config.get("lexicon_dir")).human_request
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "HumanRequestDetector":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -12,10 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
@@ -30,6 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
 from akan_nlu.lexicon import ROLES, SUBSTANCES, TOPICS, Lexicons, load_lexicons
+from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +40,7 @@ EXPLICIT_KEY = "explicit"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class RoleTopicExtractor(GraphComponent):
+class RoleTopicExtractor(StatelessComponent):
     """Lexicon-first, canonical role/topic/substance entities."""
 
     @staticmethod
@@ -57,15 +55,6 @@ class RoleTopicExtractor(GraphComponent):
             "substance": self._lexicons.substances,
         }
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RoleTopicExtractor":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

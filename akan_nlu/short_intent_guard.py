@@ -13,16 +13,14 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
 from akan_nlu.lexicon import DEFAULT_LEXICON_DIR, LexiconError, normalise
+from akan_nlu.stateless_component import StatelessComponent
 
 
 def load_short_intents(path=None) -> dict[str, re.Pattern[str]]:
@@ -38,7 +36,7 @@ def load_short_intents(path=None) -> dict[str, re.Pattern[str]]:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class ShortIntentGuard(GraphComponent):
+class ShortIntentGuard(StatelessComponent):
     """Turns a short intent without its words into `nlu_fallback`."""
 
     @staticmethod
@@ -48,15 +46,6 @@ class ShortIntentGuard(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._required = load_short_intents(config.get("lexicon_path"))
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ShortIntentGuard":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
