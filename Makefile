@@ -9,6 +9,7 @@ VAR_DIR ?= var
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 EVAL_PORT ?= 5015
+SHELL_PORT ?= 5006
 TRACKER_DB_URL ?= sqlite:///$(abspath $(VAR_DIR))/tracker.db
 ifeq ($(strip $(RASA_TOKEN)),)
 RASA_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -89,10 +90,12 @@ eval: $(MODEL) ## Score the model on the dev set next to a TF-IDF baseline
 	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \
 	RASA_URL=http://127.0.0.1:$(EVAL_PORT) $(PY) -m evaluation
 
-shell: $(MODEL) ## Chat with the bot in the terminal (starts the action server too)
+shell: $(MODEL) ## Chat with the bot in the terminal (uses the running action server, or starts one)
 	@mkdir -p $(VAR_DIR)/logs
-	@$(PY) -m actions.server >$(VAR_DIR)/logs/actions-shell.log 2>&1 & pid=$$!; trap "kill $$pid" EXIT; \
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	@if curl -fs "http://127.0.0.1:$(ACTIONS_PORT)/health" >/dev/null 2>&1; then pid=; \
+	else $(PY) -m actions.server >$(VAR_DIR)/logs/actions-shell.log 2>&1 & pid=$$!; fi; \
+	trap '[ -n "$$pid" ] && kill $$pid' EXIT; \
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml -p $(SHELL_PORT)
 
 clean: ## Remove trained models, the spaCy build and runtime data
 	rm -rf models build $(VAR_DIR)
