@@ -43,13 +43,18 @@ async def create_conversation(request: web.Request) -> web.Response:
     return web.json_response({"id": conversation_id, "messages": messages}, status=201)
 
 
+async def _require_conversation(session, conversation_id: str) -> None:
+    """404 unless the conversation exists (it may have been deleted or expired)."""
+    if await queries.get_conversation(session, conversation_id) is None:
+        raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+
+
 @routes.get("/api/conversations/{id}/messages")
 async def list_messages(request: web.Request) -> web.Response:
     """The transcript so far, so a reloaded page (same tab) can show it again."""
     conversation_id = _conversation_id(request)
     async with request.app[keys.DB]() as s:
-        if await queries.get_conversation(s, conversation_id) is None:
-            raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+        await _require_conversation(s, conversation_id)
         rows = await queries.list_messages(s, conversation_id)
     return web.json_response({"messages": [chat.message_json(r) for r in rows]})
 
@@ -75,8 +80,7 @@ async def delete_conversation(request: web.Request) -> web.Response:
 async def websocket(request: web.Request) -> web.StreamResponse:
     conversation_id = _conversation_id(request)
     async with request.app[keys.DB]() as s:
-        if await queries.get_conversation(s, conversation_id) is None:
-            raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+        await _require_conversation(s, conversation_id)
     ws = web.WebSocketResponse(heartbeat=WS_HEARTBEAT_SECONDS, max_msg_size=WS_MAX_MESSAGE_BYTES)
     await ws.prepare(request)
     hub = request.app[keys.HUB]
