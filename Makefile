@@ -52,7 +52,8 @@ $(SPACY_MODEL): $(VENV)/.installed akan_nlu/spacy_pipeline.py
 nlp: $(SPACY_MODEL) ## Build the blank Norwegian spaCy pipeline Rasa loads
 
 $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
-	$(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan
+	@mkdir -p models
+	flock models/.train.lock $(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan
 	@touch $@
 
 train: $(MODEL) ## Train the Rasa model (only when data or config changed)
