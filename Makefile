@@ -17,6 +17,13 @@ endif
 # Nothing may call home at run time: no telemetry, no error reports to Rasa.
 RASA_TELEMETRY_ENABLED := false
 export VAR_DIR RASA_PORT ACTIONS_PORT TRACKER_DB_URL RASA_TOKEN RASA_TELEMETRY_ENABLED
+# The production profile's settings (make run-prod), passed on only when set here or in .env:
+# Rasa reads TICKET_LOCK_LIFETIME as a number and fails on an empty value.
+$(foreach v,PROFILE RASA_REPLICAS POSTGRES_PORT REDIS_PORT TICKET_LOCK_LIFETIME,$(if $(strip $($(v))),$(eval export $(v))))
+# Rasa and the action server (Sanic) keep idle connections longer than their clients
+# (gateway 30 s, Rasa 15 s), so no request is written into a connection just closed.
+SANIC_KEEP_ALIVE_TIMEOUT ?= 75
+export SANIC_KEEP_ALIVE_TIMEOUT
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -32,7 +39,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find $(TRAINING_DATA) data/lexi
 MODEL := models/akan.tar.gz
 SPACY_MODEL := build/spacy-nb/meta.json
 
-.PHONY: help install nlp train run test unit-test story-test eval validate shell clean
+.PHONY: help install nlp train run run-prod test unit-test story-test eval bench validate shell clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -61,6 +68,10 @@ train: $(MODEL) ## Train the Rasa model (only when data or config changed)
 validate: $(VENV)/.installed ## Check the training data and domain (rasa data validate)
 	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAINING_DATA)
 
+# PROFILE=production makes `make run` the production profile (same as `make run-prod`).
+ifeq ($(PROFILE),production)
+run: run-prod
+else
 run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
 	@mkdir -p $(VAR_DIR)/logs
 	@port=$${GATEWAY_PORT:-8080}; \
@@ -73,6 +84,11 @@ run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (
 	  sleep 1; \
 	done; \
 	wait $$pid
+endif
+
+run-prod: $(MODEL) ## Production profile: PostgreSQL, Redis, RASA_REPLICAS Rasa servers, actions, gateway; prints the URL
+	@mkdir -p $(VAR_DIR)/production
+	$(PY) -m services
 
 unit-test: $(VENV)/.installed
 	$(PY) -m pytest -q
@@ -90,6 +106,11 @@ eval: $(MODEL) ## Score the model on the dev set next to a TF-IDF baseline
 	for i in $$(seq 300); do curl -fs "http://127.0.0.1:$(EVAL_PORT)/status?token=$(RASA_TOKEN)" >/dev/null && break; \
 	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \
 	RASA_URL=http://127.0.0.1:$(EVAL_PORT) $(PY) -m evaluation
+
+# Options for python -m bench, e.g. BENCH_ARGS="--profile default --quick --json var/bench.json".
+BENCH_ARGS ?=
+bench: $(MODEL) ## Load test, both profiles: gateway vs Rasa alone, capacity, long conversation, memory (~10 min)
+	$(PY) -m bench $(BENCH_ARGS)
 
 shell: $(MODEL) ## Chat with the bot in the terminal (uses the running action server, or starts one)
 	@mkdir -p $(VAR_DIR)/logs

@@ -31,9 +31,11 @@ def handoff_payload(kb: KnowledgeBase, status: str, reason: str) -> dict:
     }
 
 
-def crisis_payload(kb: KnowledgeBase, third_person: bool) -> dict:
+def crisis_payload(kb: KnowledgeBase, third_person: bool, role: str | None = None) -> dict:
+    """`role` (who is writing, if known) lets the anonymous statistics count who meets a crisis."""
     return {
         "type": "crisis",
         "third_person": third_person,
+        "role": role,
         "contacts": [{"name": c.name, "number": c.number} for c in kb.crisis_contacts],
     }

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.buttons import COUNSELLOR_BUTTON
 from actions.contact_replies import crisis_payload, emergency_lines
 from actions.conversation import main_entity
+from actions.handoff import counsellor_available, queue_for_counsellor
 from actions.shared_knowledge import knowledge_base
 
 FOR_THE_PERSON = (
@@ -24,6 +25,12 @@ FOR_A_HELPER = (
     "dette alene."
 )
 
+CRISIS_QUEUED = "Jeg setter deg derfor også i kø til en veileder hos Akan, som tar over her i chatten."
+CRISIS_WAITING = (
+    "En veileder tar over her så snart en er ledig, og krisesaker kommer først i køen. "
+    "Ikke vent på chatten hvis noen er i fare: ring 113."
+)
+
 
 class ActionCrisis(Action):
     def name(self) -> str:
@@ -33,15 +40,20 @@ class ActionCrisis(Action):
         kb = knowledge_base()
         role = main_entity(tracker, "role")
         third_person = role is not None and role != "selv"
+        available = counsellor_available(tracker)
         dispatcher.utter_message(
             text=(
                 "Dette høres alvorlig ut. Er noen i fare nå, ring 113 med en gang.\n\n"
                 f"{emergency_lines(kb)}\n\n"
                 f"{FOR_A_HELPER if third_person else FOR_THE_PERSON}\n\n"
                 "Jeg er en chatbot og kan ikke hjelpe i en akutt situasjon. "
-                "Vil du også snakke med en veileder hos Akan?"
+                + (CRISIS_QUEUED if available else "Vil du også snakke med en veileder hos Akan?")
             ),
-            buttons=[COUNSELLOR_BUTTON],
-            json_message=crisis_payload(kb, third_person),
+            buttons=[] if available else [COUNSELLOR_BUTTON],
+            json_message=crisis_payload(kb, third_person, role),
         )
-        return [SlotSet("role", role)] if role else []
+        events = [SlotSet("role", role)] if role else []
+        if available:
+            # Crisis tickets go first in the counsellors' queue.
+            events += queue_for_counsellor(dispatcher, tracker, reason="crisis", text=CRISIS_WAITING)
+        return events

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons
 from actions.conversation import consecutive_misunderstandings
-from actions.handoff import send_contact_options
+from actions.handoff import counsellor_available, desk_status, send_contact_options
 
 # Common function words that Norwegian lacks: enough to notice English or Swedish.
 FOREIGN_WORDS = re.compile(
@@ -35,6 +35,8 @@ STILL_NOT = (
     "Jeg forstår fortsatt ikke helt, og vil ikke gjette. En veileder kan nok hjelpe deg bedre."
 )
 
+OFFER_NOW = "En veileder er ledig i chatten nå – vil du snakke med en?"
+
 
 def looks_foreign(text: str) -> bool:
     return len(FOREIGN_WORDS.findall(text)) > len(NORWEGIAN_WORDS.findall(text))
@@ -47,8 +49,11 @@ class ActionMisunderstood(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = (tracker.latest_message or {}).get("text") or ""
         if consecutive_misunderstandings(tracker) >= 2:
-            dispatcher.utter_message(text=STILL_NOT)
-            send_contact_options(dispatcher, reason="misunderstood")
+            if counsellor_available(tracker):
+                dispatcher.utter_message(text=f"{STILL_NOT} {OFFER_NOW}", buttons=[COUNSELLOR_BUTTON])
+            else:
+                dispatcher.utter_message(text=STILL_NOT)
+                send_contact_options(dispatcher, reason="misunderstood", desk=desk_status(tracker))
             return []
         reply = CAN_HELP_WITH
         if looks_foreign(text):

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import offered_counsellor, topic_buttons
 from actions.conversation import last_bot_message
-from actions.handoff import send_contact_options
+from actions.handoff import offer_human
 
 
 def _counsellor_was_offered(tracker: Tracker) -> bool:
@@ -22,7 +22,7 @@ class ActionAffirm(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if _counsellor_was_offered(tracker):
-            send_contact_options(dispatcher, reason="request_human")
+            return offer_human(dispatcher, tracker, reason="request_human")
         else:
             dispatcher.utter_message(response="utter_affirm_open", buttons=topic_buttons())
         return []

@@ -1,8 +1,11 @@
-"""`python -m bot`: run the gateway with settings from the environment."""
+"""`python -m bot`: run the gateway with settings from the environment.
+`python -m bot counsellor add NAME` (and `list`, `remove NAME`): desk accounts."""
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import sys
 
 from aiohttp import web
 
@@ -11,7 +14,7 @@ from bot.logs import RUNNER_OPTIONS, configure_logging
 from bot.settings import Settings
 
 
-def main() -> None:
+def run_gateway() -> None:
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     settings = Settings.from_env()
     logging.getLogger("bot").info("gateway_starting port=%s", settings.port)
@@ -24,5 +27,18 @@ def main() -> None:
     )
 
 
+def main(argv: list[str] | None = None) -> int:
+    from bot.desk import cli
+
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Akan-veilederen's gateway (no command: run it)")
+    commands = parser.add_subparsers(dest="command")
+    cli.add_parser(commands)
+    args = parser.parse_args(argv)
+    if args.command == "counsellor":
+        return cli.main(args)
+    run_gateway()
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,6 +7,7 @@ import logging
 from aiohttp import WSMsgType, web
 
 from bot import chat, errors, keys
+from bot.desk import handoff
 from bot.errors import ApiError
 from bot.storage import queries
 
@@ -56,7 +57,11 @@ async def list_messages(request: web.Request) -> web.Response:
     async with request.app[keys.DB]() as s:
         await _require_conversation(s, conversation_id)
         rows = await queries.list_messages(s, conversation_id)
-    return web.json_response({"messages": [chat.message_json(r) for r in rows]})
+    body = {"messages": [chat.message_json(r) for r in rows]}
+    state = await handoff.widget_state(request.app, conversation_id)
+    if state is not None:
+        body["handoff"] = state
+    return web.json_response(body)
 
 
 @routes.post("/api/conversations/{id}/messages")
@@ -64,6 +69,17 @@ async def post_message(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     data = await _json_body(request)
     messages = await chat.take_turn(request.app, conversation_id, _client(request), data)
+    return web.json_response({"messages": messages})
+
+
+@routes.post("/api/conversations/{id}/handoff/cancel")
+async def cancel_handoff(request: web.Request) -> web.Response:
+    """The person leaves the queue (or the live chat with a counsellor); the bot takes over again."""
+    conversation_id = _conversation_id(request)
+    chat.check_rate(request.app, conversation_id, _client(request))
+    async with request.app[keys.DB]() as s:
+        await _require_conversation(s, conversation_id)
+    messages = await handoff.cancel_by_person(request.app, conversation_id)
     return web.json_response({"messages": messages})
 
 

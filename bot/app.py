@@ -7,6 +7,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import api, keys, static
+from bot.desk import install as desk
 from bot.errors import error_middleware
 from bot.hub import Hub
 from bot.locks import ConversationLocks
@@ -16,6 +17,7 @@ from bot.rasa_client import RasaClient
 from bot.rate_limit import RateLimiter
 from bot.retention import retention_ctx
 from bot.settings import Settings
+from bot.statistics import views as statistics
 from bot.storage.compaction import TrackerCompactor
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.models import Base
@@ -40,7 +42,9 @@ async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=30)
     async with aiohttp.ClientSession(connector=connector, raise_for_status=False) as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_urls, settings.actions_url, settings.rasa_timeout_seconds)
+        app[keys.RASA] = RasaClient(
+            session, settings.rasa_urls, settings.actions_url, settings.rasa_timeout_seconds, token=settings.rasa_token
+        )
         yield
 
 
@@ -65,5 +69,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_client_per_minute, settings.rate_client_burst)
     app.cleanup_ctx.extend([_database_ctx, _rasa_ctx, _hub_ctx, retention_ctx])
     app.add_routes(api.routes)
+    desk.install(app)
+    app.add_routes(statistics.routes)
     static.add_routes(app)
     return app

@@ -17,9 +17,11 @@ from datetime import datetime, timezone
 from aiohttp import web
 
 from bot import errors, keys
+from bot.desk import handoff, tickets
 from bot.errors import ApiError
 from bot.rasa_client import RasaUnavailable
 from bot.scrubber import scrub
+from bot.statistics import recording as statistics
 from bot.storage import queries
 from bot.storage.models import Message
 
@@ -92,11 +94,17 @@ def check_rate(app: web.Application, conversation_id: str | None, client: str) -
             raise ApiError(429, errors.TOO_MANY_REQUESTS, {"Retry-After": str(limiter.retry_after(key))})
 
 
-async def _ask_rasa(app: web.Application, conversation_id: str, text: str) -> list[dict]:
+async def _ask_rasa(app: web.Application, conversation_id: str, text: str, metadata: dict | None = None) -> list[dict]:
     try:
-        return await app[keys.RASA].send(conversation_id, text)
+        replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailable:
         raise ApiError(503, errors.unavailable(app[keys.SETTINGS].help_phone)) from None
+    if not replies and not await app[keys.RASA].actions_answer():
+        # Rasa carries on without the action server and answers nothing at all:
+        # tell the person plainly, with the phone number, instead of silence.
+        logger.warning("actions_unreachable")
+        return [{"text": errors.actions_unavailable(app[keys.SETTINGS].help_phone)}]
+    return replies
 
 
 def _offered(replies: list[dict]) -> list[dict]:
@@ -135,6 +143,13 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             conversation = await queries.get_conversation(s, conversation_id)
         if conversation is None:
             raise ApiError(404, errors.UNKNOWN_CONVERSATION)
+        ticket = await handoff.open_ticket_for(app, conversation_id)
+        if ticket is not None:
+            # Handed off: the person talks to the counsellor, not to the bot.
+            if user_input.button is not None:
+                raise ApiError(409, errors.BUTTON_DURING_HANDOFF)
+            await handoff.forward_to_counsellor(app, ticket, scrub(user_input.text))
+            return []
         if user_input.button is not None:
             offered = {b["payload"]: b["title"] for b in conversation.offered_buttons or []}
             title = offered.get(user_input.button) or ALWAYS_OFFERED.get(user_input.button)
@@ -147,16 +162,20 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             sent = neutralise_commands(shown)
             if not sent:
                 raise ApiError(400, errors.EMPTY_TEXT)
-        replies = await _ask_rasa(app, conversation_id, sent)
+        replies = await _ask_rasa(app, conversation_id, sent, {"desk": handoff.desk_status(app)})
         now = utcnow()
         async with db() as s, s.begin():
             conversation = await queries.get_conversation(s, conversation_id)
             await queries.add_messages(s, conversation_id, "user", [{"text": shown}], now)
             rows = await queries.add_messages(s, conversation_id, "bot", replies, now)
             await queries.record_turn(s, conversation, _offered(replies), now)
+            await statistics.record_replies(s, conversation_id, replies, now)
         out = [message_json(r) for r in rows]
+        queued = await handoff.queue_from_replies(app, conversation_id, replies)
     logger.info("turn kind=%s replies=%d", "button" if user_input.button else "text", len(out))
     await app[keys.HUB].publish(conversation_id, {"type": "messages", "messages": out})
+    if queued is not None:
+        await handoff.publish_positions(app)
     return out
 
 
@@ -172,6 +191,12 @@ async def end_conversation(app: web.Application, conversation_id: str) -> bool:
                 await queries.delete_tracker_events(s, conversation_id)
             app[keys.COMPACTOR].mark()
         async with app[keys.DB]() as s, s.begin():
+            open_ticket = await tickets.open_ticket(s, conversation_id)
+            had_tickets = await tickets.delete_tickets(s, conversation_id)
             await queries.delete_conversation(s, conversation_id)
     await app[keys.HUB].close_conversation(conversation_id)
+    if open_ticket is not None:  # the person deleted the conversation during a handoff
+        await app[keys.DESK_HUB].publish({"type": "ended", "ticket_id": open_ticket.id, "outcome": "deleted"})
+    if had_tickets:
+        await app[keys.DESK_HUB].publish({"type": "queue"})
     return True

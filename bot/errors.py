@@ -23,6 +23,7 @@ FORBIDDEN_ORIGIN = "Denne nettsiden har ikke tilgang til Akan-veilederen."
 NOT_FOUND = "Fant ikke det du så etter."
 METHOD_NOT_ALLOWED = "Det går ikke an å gjøre det her."
 BODY_TOO_LARGE = "Forespørselen er for stor."
+BUTTON_DURING_HANDOFF = "Du er satt over til en veileder nå. Skriv meldingen din med egne ord."
 
 
 def too_long(limit: int) -> str:
@@ -31,8 +32,15 @@ def too_long(limit: int) -> str:
 
 def unavailable(phone: str) -> str:
     return (
-        "Akan-veilederen er ikke tilgjengelig akkurat nå. "
-        f"Ring veiledningstelefonen på {phone}. Er noen i fare, ring 113."
+        "Akan-veilederen er ikke tilgjengelig akkurat nå. Prøv igjen om litt, "
+        f"eller ring veiledningstelefonen på {phone}. Er noen i fare, ring 113."
+    )
+
+
+def actions_unavailable(phone: str) -> str:
+    return (
+        "Jeg klarer ikke å hente svaret mitt akkurat nå. Prøv igjen om litt, "
+        f"eller ring veiledningstelefonen på {phone}. Er noen i fare, ring 113."
     )
 
 

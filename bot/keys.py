@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.rate_limit import RateLimiter
     from bot.storage.compaction import TrackerCompactor
+    from bot.desk.live import DeskHub
+    from bot.desk.presence import Presence
+    from bot.desk.throttle import LoginThrottle
     from bot.settings import Settings
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
@@ -25,3 +28,7 @@ HUB: web.AppKey["Hub"] = web.AppKey("hub")
 LOCKS: web.AppKey["ConversationLocks"] = web.AppKey("locks")
 CONVERSATION_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("conversation_limiter")
 CLIENT_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("client_limiter")
+# Counsellor desk: who is at the desk, login throttling, and the desks' WebSockets.
+PRESENCE: web.AppKey["Presence"] = web.AppKey("presence")
+LOGIN_THROTTLE: web.AppKey["LoginThrottle"] = web.AppKey("login_throttle")
+DESK_HUB: web.AppKey["DeskHub"] = web.AppKey("desk_hub")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+
+from bot.opening_hours import DEFAULT_SPEC, DEFAULT_TZ, OpeningHours
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -54,6 +56,17 @@ class Settings:
     retention_hours: int = 24
     retention_check_seconds: int = 600
     help_phone: str = "22 40 28 00"
+    # When counsellors can be reached (Europe/Oslo, Norwegian public holidays closed).
+    opening_hours: OpeningHours = field(default_factory=lambda: OpeningHours.parse(DEFAULT_SPEC))
+    # Token for Rasa's HTTP API (pause/resume of a handed-off conversation).
+    rasa_token: str = ""
+    # Counsellor desk: how long a handoff may wait, sign-in sessions, login throttling, presence.
+    handoff_wait_minutes: int = 10
+    handoff_check_seconds: int = 30
+    desk_session_hours: int = 12
+    desk_login_max_failures: int = 5
+    desk_login_lock_minutes: int = 15
+    desk_presence_seconds: int = 90
 
     @property
     def gateway_db_url(self) -> str:
@@ -86,4 +99,16 @@ class Settings:
             retention_hours=_int(env, "RETENTION_HOURS", 24),
             retention_check_seconds=_int(env, "RETENTION_CHECK_SECONDS", 600),
             help_phone=env.get("HELP_PHONE", "22 40 28 00"),
+            opening_hours=OpeningHours.parse(
+                env.get("OPENING_HOURS", "").strip() or DEFAULT_SPEC,
+                tz=env.get("OPENING_HOURS_TZ", "").strip() or DEFAULT_TZ,
+                closed_dates=env.get("CLOSED_DATES", ""),
+            ),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            handoff_wait_minutes=_int(env, "HANDOFF_WAIT_MINUTES", 10),
+            handoff_check_seconds=_int(env, "HANDOFF_CHECK_SECONDS", 30),
+            desk_session_hours=_int(env, "DESK_SESSION_HOURS", 12),
+            desk_login_max_failures=_int(env, "DESK_LOGIN_MAX_FAILURES", 5),
+            desk_login_lock_minutes=_int(env, "DESK_LOGIN_LOCK_MINUTES", 15),
+            desk_presence_seconds=_int(env, "DESK_PRESENCE_SECONDS", 90),
         )

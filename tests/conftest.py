@@ -3,15 +3,6 @@ and the live stack (real Rasa with the trained model, action server, gateway),
 started once per session for the end-to-end, conversation and browser tests."""
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -19,8 +10,7 @@ from typing import Any, Optional
 import pytest
 from rasa_sdk import Tracker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MODEL = PROJECT_ROOT / "models" / "akan.tar.gz"
+from services.default_stack import MODEL, PROJECT_ROOT, DefaultStack, StackError, free_port
 
 
 def user_event(text: str, intent: str, entities: Optional[list[dict]] = None) -> dict[str, Any]:
@@ -67,12 +57,6 @@ def tracker_factory():
 # ---------------------------------------------------------------- live stack
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(name="free_port")
 def free_port_fixture():
     return free_port
@@ -84,14 +68,31 @@ class LiveStack:
     var_dir: Path
     rasa_url: str
     token: str
+    # A desk account made with `python -m bot counsellor add`'s own code before the gateway starts.
+    counsellor: str = ""
+    counsellor_password: str = ""
 
 
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.status == 200
-    except OSError:
-        return False
+LIVE_COUNSELLOR = "testveileder"
+LIVE_COUNSELLOR_PASSWORD = "live-stack-passord-123"
+
+
+def _add_live_counsellor(var_dir: Path) -> None:
+    import argparse
+    import asyncio
+
+    from bot.desk import cli
+    from bot.settings import Settings
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = iter([LIVE_COUNSELLOR_PASSWORD] * 2)
+    command = cli.run_command(
+        Settings(var_dir=var_dir), argparse.Namespace(action="add", name=LIVE_COUNSELLOR), prompt=lambda _: next(answers)
+    )
+    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, command).result()
 
 
 @pytest.fixture(scope="session")
@@ -100,62 +101,27 @@ def live_stack(tmp_path_factory) -> LiveStack:
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train` (make test does)")
     var_dir = tmp_path_factory.mktemp("live-var")
-    (var_dir / "logs").mkdir()
-    ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "GATEWAY_PORT": free_port()}
-    token = secrets.token_hex(16)
-    env = {
-        **os.environ,
-        **{k: str(v) for k, v in ports.items()},
-        "VAR_DIR": str(var_dir),
-        "TRACKER_DB_URL": f"sqlite:///{var_dir / 'tracker.db'}",
-        "RASA_TOKEN": token,
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-        "RASA_TELEMETRY_ENABLED": "false",
-        # Tests click and type faster than people; the limits themselves are unit-tested.
-        "RATE_LIMIT_CONVERSATION_BURST": "100",
-        "RATE_LIMIT_CLIENT_BURST": "1000",
-        "RETENTION_CHECK_SECONDS": "1",
-    }
-    env.pop("RASA_URL", None)
-    env.pop("ACTIONS_URL", None)
-    env.pop("GATEWAY_DB_URL", None)
-    bin_dir = Path(sys.executable).parent
-    commands = {
-        "actions": [sys.executable, "-m", "actions.server"],
-        "rasa": [
-            str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(ports["RASA_PORT"]),
-            "--enable-api", "--auth-token", token, "--log-file", str(var_dir / "logs" / "rasa.log"),
-        ],
-        "gateway": [sys.executable, "-m", "bot"],
-    }
-    processes: dict[str, subprocess.Popen] = {}
-    logs = {}
+    stack = DefaultStack(
+        var_dir,
+        extra_env={
+            # Tests click and type faster than people; the limits themselves are unit-tested.
+            "RATE_LIMIT_CONVERSATION_BURST": "100",
+            "RATE_LIMIT_CLIENT_BURST": "1000",
+            "RETENTION_CHECK_SECONDS": "1",
+            # The desk is open at every hour, so a handoff works whenever the tests run;
+            # whether a counsellor is there depends on someone signing in (see tests/gateway/test_desk_*).
+            "OPENING_HOURS": "always",
+        },
+    )
+    _add_live_counsellor(var_dir)
     try:
-        for name, command in commands.items():
-            logs[name] = open(var_dir / "logs" / f"{name}.out", "wb")
-            processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT, start_new_session=True
-            )
-        url = f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
-        deadline = time.monotonic() + 300
-        while not _http_ok(f"{url}/healthz"):
-            dead = [n for n, p in processes.items() if p.poll() is not None]
-            if dead or time.monotonic() > deadline:
-                tails = {n: (var_dir / "logs" / f"{n}.out").read_text(errors="replace")[-3000:] for n in commands}
-                pytest.fail(f"live stack did not become healthy (exited: {dead}); output:\n{json.dumps(tails, indent=1)}")
-            time.sleep(1)
-        yield LiveStack(url=url, var_dir=var_dir, rasa_url=f"http://127.0.0.1:{ports['RASA_PORT']}", token=token)
+        stack.start()
+    except StackError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield LiveStack(
+            url=stack.url, var_dir=var_dir, rasa_url=stack.rasa_url, token=stack.token,
+            counsellor=LIVE_COUNSELLOR, counsellor_password=LIVE_COUNSELLOR_PASSWORD,
+        )
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        for handle in logs.values():
-            handle.close()
+        stack.stop()

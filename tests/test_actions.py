@@ -170,6 +170,7 @@ def test_third_person_crisis_gets_advice_for_the_helper():
     tracker = make_tracker("kollegaen min ...", intent="crisis", entities=[entity("role", "kollega")])
     messages, events = run(ActionCrisis(), tracker)
     assert customs(messages)[0]["third_person"] is True
+    assert customs(messages)[0]["role"] == "kollega"
     assert "Gjelder det en annen" in messages[0]["text"]
     assert slots(events) == {"role": "kollega"}
 

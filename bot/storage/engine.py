@@ -26,8 +26,14 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # SQLAlchemy 1.4 opens a new connection (and aiosqlite thread) per session for SQLite
-    # files; keep a small pool instead, as SQLAlchemy 2.0 does.
-    engine = create_async_engine(url, connect_args={"timeout": 15}, poolclass=AsyncAdaptedQueuePool, pool_size=5)
+    # files; keep one instead. One, because SQLite lets one writer in at a time anyway:
+    # with several connections, concurrent turns met "database is locked" and waited in
+    # SQLite's busy handler (sleeps of up to 100 ms, again and again), which under load
+    # (`make bench`) gave turns of several seconds. With one connection, sessions queue
+    # for it in order; none holds it across a call to Rasa or a WebSocket.
+    engine = create_async_engine(
+        url, connect_args={"timeout": 15}, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -30,6 +30,7 @@
   var busy = false;
   var starting = null;
   var seen = {};
+  var handoff = null;
 
   // ---------- DOM helpers ----------
   function el(tag, attrs, children) {
@@ -148,6 +149,13 @@
     sendButton,
   ]);
   var humanButton = el("button", { type: "button", className: "akan-action" }, ["Snakk med veileder"]);
+  // While a counsellor has the conversation (or the person waits for one): place in the queue, and "Avbryt".
+  var handoffText = el("p", { className: "akan-handoff-text" });
+  var cancelButton = el("button", { type: "button", className: "akan-action", hidden: "" }, ["Avbryt"]);
+  var handoffBar = el("div", { className: "akan-handoff", role: "status", "aria-live": "polite", hidden: "" }, [
+    handoffText,
+    cancelButton,
+  ]);
   var deleteButton = el("button", { type: "button", className: "akan-action akan-action--delete" }, ["Slett samtalen"]);
   var confirmYes = el("button", { type: "button", className: "akan-action akan-action--delete" }, ["Ja, slett"]);
   var confirmNo = el("button", { type: "button", className: "akan-action" }, ["Avbryt"]);
@@ -168,6 +176,7 @@
     banner,
     log,
     typing,
+    handoffBar,
     form,
     actions,
     confirmBox,
@@ -234,8 +243,11 @@
   }
 
   function renderBot(message, withButtons) {
-    var bubble = el("div", { className: "akan-msg akan-msg--" + (message.from === "counsellor" ? "counsellor" : "bot") }, [
-      hidden(message.from === "counsellor" ? "Veilederen skrev: " : title + ": "),
+    var fromCounsellor = message.from === "counsellor";
+    var bubble = el("div", { className: "akan-msg akan-msg--" + (fromCounsellor ? "counsellor" : "bot") }, [
+      fromCounsellor
+        ? el("span", { className: "akan-msg-from" }, [hidden("Melding fra "), "Veileder", hidden(": ")])
+        : hidden(title + ": "),
     ]);
     if (message.text) bubble.appendChild(formatText(String(message.text)));
     var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
@@ -243,7 +255,12 @@
       var sources = renderSources(custom);
       if (sources) bubble.appendChild(sources);
     }
-    if (custom && custom.type === "handoff" && custom.contacts) bubble.appendChild(renderContacts(custom.contacts));
+    if (custom && custom.type === "handoff" && custom.contacts && (!custom.status || custom.status === "unavailable")) {
+      bubble.appendChild(renderContacts(custom.contacts));
+    }
+    if (custom && custom.type === "handoff" && custom.status === "queued" && withButtons && !handoff) {
+      setHandoff({ status: "queued" });
+    }
     if (custom && custom.type === "crisis") {
       bubble.classList.add("akan-msg--crisis");
       showEmergency(custom);
@@ -296,6 +313,49 @@
     if (value) scrollToEnd();
   }
 
+  // ---------- Handoff to a counsellor ----------
+  // null, or {status: "queued", position} / {status: "active"}; "ended" clears it.
+  function setHandoff(state) {
+    if (!state || state.status === "ended") {
+      handoff = null;
+      handoffBar.hidden = true;
+      cancelButton.hidden = true;
+      humanButton.hidden = false;
+      return;
+    }
+    var changed = !handoff || handoff.status !== state.status || handoff.position !== state.position;
+    handoff = { status: state.status, position: state.position };
+    humanButton.hidden = true;
+    clearQuickReplies();
+    if (!changed && !handoffBar.hidden) return;
+    if (state.status === "active") {
+      handoffText.textContent = "Du snakker nå med en veileder hos Akan. Skriv her som før.";
+      cancelButton.textContent = "Avslutt samtalen med veilederen";
+    } else {
+      handoffText.textContent = state.position
+        ? "Du står i kø til en veileder. Du er nummer " + state.position + " i køen."
+        : "Du står i kø til en veileder.";
+      cancelButton.textContent = "Avbryt";
+    }
+    cancelButton.hidden = false;
+    handoffBar.hidden = false;
+  }
+
+  function cancelHandoff() {
+    if (!conversationId || busy) return;
+    var id = conversationId;
+    setBusy(true);
+    request("POST", "/api/conversations/" + id + "/handoff/cancel").then(function (data) {
+      setHandoff(null);
+      renderMessages((data && data.messages) || [], true);
+    }).catch(function (error) {
+      renderNotice(error.message, "error");
+    }).then(function () {
+      setBusy(false);
+      input.focus();
+    });
+  }
+
   // ---------- Talking to the gateway ----------
   function request(method, path, body) {
     var options = { method: method, credentials: "omit", headers: {} };
@@ -330,6 +390,7 @@
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame && frame.type === "messages" && Array.isArray(frame.messages)) renderMessages(frame.messages, true);
+      if (frame && frame.type === "handoff") setHandoff(frame);
     };
     ws.onclose = function (event) {
       if (socket !== ws) return;
@@ -369,6 +430,7 @@
       messages.forEach(function (m, i) { if (m.from === "user") lastUser = i; });
       renderMessages(messages.slice(0, lastUser + 1), false);
       renderMessages(messages.slice(lastUser + 1), true);
+      if (data.handoff) setHandoff(data.handoff);
       connectSocket();
       setBusy(false);
     }, function (error) {
@@ -427,6 +489,7 @@
     var done = function () {
       while (log.firstChild) log.removeChild(log.firstChild);
       seen = {};
+      setHandoff(null);
       banner.hidden = true;
       renderNotice("Samtalen er slettet. Du kan starte på nytt når du vil.");
       starting = newConversation();
@@ -491,6 +554,7 @@
     }
   });
   humanButton.addEventListener("click", function () { send({ button: COUNSELLOR_PAYLOAD }, "Snakk med veileder"); });
+  cancelButton.addEventListener("click", cancelHandoff);
   deleteButton.addEventListener("click", showConfirm);
   confirmNo.addEventListener("click", function () { hideConfirm(); deleteButton.focus(); });
   confirmYes.addEventListener("click", deleteConversation);

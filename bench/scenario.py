@@ -1,0 +1,98 @@
+"""One profile's benchmark: the shapes run against Rasa directly and against the gateway,
+alternating (Rasa, gateway, gateway, Rasa, …) so that drift in the machine's other load
+hits both alike, while the memory of every process is sampled."""
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from bench import load
+from bench.memory import MemorySampler
+from bench.statistics import median, ratio, summarise
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Plan:
+    chat_conversations: int = 50
+    chat_interval: float = 5.0
+    chat_seconds: float = 30.0  # measured per slice
+    capacity_conversations: int = 20
+    capacity_seconds: float = 15.0  # measured per slice
+    capacity_warmup: float = 3.0
+    rounds: int = 2  # slices per target and shape
+    long_turns: int = 200
+    # "Around turn 10" and "around turn N": medians over this many turns.
+    long_window: int = 10
+    # Turns sent to each target before measuring: TensorFlow traces its graphs on the first ones.
+    warmup_turns: int = 20
+
+
+FULL = Plan()
+QUICK = Plan(chat_seconds=6.0, capacity_seconds=4.0, capacity_warmup=1.0, rounds=1, long_turns=30, long_window=5, warmup_turns=5)
+
+
+def alternating(targets: Sequence[load.Target], rounds: int) -> list[load.Target]:
+    """A B B A A B …: each target as often first as second."""
+    order: list[load.Target] = []
+    for index in range(rounds):
+        order.extend(targets if index % 2 == 0 else list(reversed(targets)))
+    return order
+
+
+def long_summary(latencies: list[float | None], window: int) -> dict:
+    """Median latency around turn 10 and over the last `window` turns, and their ratio."""
+    ok = [(turn, value) for turn, value in enumerate(latencies, start=1) if value is not None]
+    turns = len(latencies)
+    # Around turn 10: turns 6–15 (for window 10); around the last turn: the last `window` turns.
+    early = [v for t, v in ok if 10 - window // 2 < t <= 10 + (window + 1) // 2]
+    late = [v for t, v in ok if t > turns - window]
+    early_ms, late_ms = median(early) * 1000, median(late) * 1000
+    return {
+        "turns": turns,
+        "errors": turns - len(ok),
+        "early_turn": 10,
+        "early_ms": early_ms,
+        "late_turn": turns,
+        "late_ms": late_ms,
+        "ratio": ratio(late_ms, early_ms),
+    }
+
+
+async def run_plan(
+    gateway_url: str, rasa_urls: Sequence[str], pids: Mapping[str, int], plan: Plan, seed: int = 2026, log=print
+) -> dict:
+    targets = [load.RasaTarget(list(rasa_urls)), load.GatewayTarget(gateway_url)]
+    result: dict = {"load_before": os.getloadavg()}
+    async with MemorySampler(pids) as memory:
+        for target in targets:
+            log(f"  warming up {target.name}: {plan.warmup_turns} turns")
+            await load.long_conversation(target, plan.warmup_turns, seed - 1)
+        chat = {t.name: load.Measured() for t in targets}
+        for index, target in enumerate(alternating(targets, plan.rounds)):
+            log(f"  chat, {target.name}: {plan.chat_conversations} conversations for {plan.chat_seconds:.0f} s")
+            await load.chat(target, chat[target.name], plan.chat_conversations, plan.chat_interval, plan.chat_seconds, seed + index)
+        capacity = {t.name: load.Measured() for t in targets}
+        for index, target in enumerate(alternating(targets, plan.rounds)):
+            log(f"  capacity, {target.name}: {plan.capacity_conversations} conversations for {plan.capacity_seconds:.0f} s")
+            await load.capacity(
+                target, capacity[target.name], plan.capacity_conversations, plan.capacity_seconds, plan.capacity_warmup, seed + 100 + index
+            )
+        long = {}
+        for target in targets:
+            log(f"  long conversation, {target.name}: {plan.long_turns} turns")
+            long[target.name] = long_summary(await load.long_conversation(target, plan.long_turns, seed + 200), plan.long_window)
+    for shape, measured in (("chat", chat), ("capacity", capacity)):
+        summaries = {name: summarise(m.latencies, m.errors, m.seconds) for name, m in measured.items()}
+        result[shape] = {name: s.as_dict() for name, s in summaries.items()}
+        result[shape]["p95_ratio"] = ratio(summaries["gateway"].p95, summaries["rasa"].p95)
+    result["long"] = long
+    result["memory_mb"] = {name: round(peak / MB) for name, peak in memory.peaks.items()}
+    result["memory_total_mb"] = round(memory.total_peak / MB)
+    result["memory_total_pss_mb"] = round(memory.total_pss_peak / MB)
+    result["load_after"] = os.getloadavg()
+    result["plan"] = plan.__dict__
+    return result

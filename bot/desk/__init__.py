@@ -1,0 +1,1 @@
+"""The counsellor desk: accounts, sign-in, the handoff queue and live chat (SPEC "Human handoff")."""

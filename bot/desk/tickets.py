@@ -1,0 +1,123 @@
+"""Queries on handoff tickets. The queue: crisis tickets first, then the one
+that has waited longest. Each takes the session first; the caller owns it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.desk.models import Ticket
+from bot.storage.models import Message
+
+WAITING = "waiting"
+ACTIVE = "active"
+ENDED = "ended"
+CANCELLED = "cancelled"
+TIMEOUT = "timeout"
+OPEN_STATUSES = (WAITING, ACTIVE)
+CRISIS_PRIORITY = 0
+NORMAL_PRIORITY = 1
+SUMMARY_MESSAGES = 5
+BUTTON_TITLES = frozenset({"Snakk med veileder"})
+
+
+async def create_ticket(
+    session: AsyncSession, conversation_id: str, reason: str, summary: dict, now: datetime
+) -> Ticket:
+    """Queue a ticket with the last few (already scrubbed) user messages as its summary."""
+    result = await session.execute(
+        select(Message.id, Message.sender, Message.text)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(50)
+    )
+    rows = list(result)
+    # The person's own words only: not the title of the button that asked for a counsellor.
+    recent = [text for _, sender, text in rows if sender == "user" and text and text not in BUTTON_TITLES]
+    recent = recent[:SUMMARY_MESSAGES]
+    ticket = Ticket(
+        conversation_id=conversation_id,
+        status=WAITING,
+        reason=reason,
+        priority=CRISIS_PRIORITY if reason == "crisis" else NORMAL_PRIORITY,
+        role=summary.get("role"),
+        topic=summary.get("topic"),
+        substance=summary.get("substance"),
+        recent_messages=list(reversed(recent)),
+        start_message_id=rows[0][0] if rows else 0,
+        created_at=now,
+    )
+    session.add(ticket)
+    await session.flush()
+    return ticket
+
+
+async def open_ticket(session: AsyncSession, conversation_id: str) -> Ticket | None:
+    """The conversation's waiting or active ticket, if any."""
+    result = await session.execute(
+        select(Ticket)
+        .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    return await session.get(Ticket, ticket_id)
+
+
+async def waiting_queue(session: AsyncSession) -> list[Ticket]:
+    result = await session.execute(
+        select(Ticket).where(Ticket.status == WAITING).order_by(Ticket.priority, Ticket.created_at, Ticket.id)
+    )
+    return list(result.scalars())
+
+
+async def active_tickets(session: AsyncSession, counsellor_id: int) -> list[Ticket]:
+    result = await session.execute(
+        select(Ticket)
+        .where(Ticket.status == ACTIVE, Ticket.counsellor_id == counsellor_id)
+        .order_by(Ticket.accepted_at)
+    )
+    return list(result.scalars())
+
+
+async def waited_too_long(session: AsyncSession, before: datetime) -> list[Ticket]:
+    result = await session.execute(select(Ticket).where(Ticket.status == WAITING, Ticket.created_at < before))
+    return list(result.scalars())
+
+
+async def live_messages(session: AsyncSession, ticket: Ticket) -> list[Message]:
+    result = await session.execute(
+        select(Message)
+        .where(Message.conversation_id == ticket.conversation_id, Message.id > ticket.start_message_id)
+        .order_by(Message.id)
+    )
+    return list(result.scalars())
+
+
+async def delete_tickets(session: AsyncSession, conversation_id: str) -> int:
+    result = await session.execute(delete(Ticket).where(Ticket.conversation_id == conversation_id))
+    return result.rowcount
+
+
+async def count_tickets(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count(Ticket.id)))).scalar_one()
+
+
+def summary_json(ticket: Ticket, now: datetime, position: int | None = None) -> dict:
+    """What a counsellor sees of a ticket: nothing but the anonymous summary."""
+    return {
+        "id": ticket.id,
+        "status": ticket.status,
+        "reason": ticket.reason,
+        "crisis": ticket.priority == CRISIS_PRIORITY,
+        "role": ticket.role,
+        "topic": ticket.topic,
+        "substance": ticket.substance,
+        "recent_messages": ticket.recent_messages or [],
+        "waiting_seconds": max(0, int(((ticket.accepted_at or now) - ticket.created_at).total_seconds())),
+        "position": position,
+    }

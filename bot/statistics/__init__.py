@@ -1,0 +1,1 @@
+"""Anonymous statistics: counts per day × role × topic × substance × outcome, never text or ids."""

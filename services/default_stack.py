@@ -1,0 +1,190 @@
+"""The embedded default stack as real processes on free loopback ports: the action
+server, Rasa with the trained model (SQLite tracker store) and the gateway (SQLite).
+
+Shared by the live-stack test fixture (`tests/conftest.py`) and the benchmark
+(`python -m bench`), so both start the service exactly the way `make run` does.
+
+    stack = DefaultStack(var_dir, extra_env={"RATE_LIMIT_CLIENT_BURST": "1000"})
+    stack.start()          # raises StackError with the processes' output if it fails
+    ... stack.url, stack.rasa_url, stack.token, stack.pids() ...
+    stack.stop()
+
+The command builders (`actions_command`, `rasa_command`, `gateway_command`) and
+`ProcessGroup` are there for other profiles to reuse.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MODEL = PROJECT_ROOT / "models" / "akan.tar.gz"
+# Variables of an outer shell that would point the processes at another stack.
+FOREIGN_ENV = ("RASA_URL", "ACTIONS_URL", "GATEWAY_DB_URL", "PROFILE")
+
+
+class StackError(RuntimeError):
+    """A process of the stack failed to start or to become healthy."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 3) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def actions_command() -> list[str]:
+    return [sys.executable, "-m", "actions.server"]
+
+
+def rasa_command(port: int, token: str, log_file: Path, endpoints: str = "endpoints.yml", model: Path = MODEL) -> list[str]:
+    """`rasa run` through services.rasa_launcher (as the Procfile starts it)."""
+    return [
+        sys.executable, "-m", "services.rasa_launcher", "run", "--model", str(model), "--endpoints", endpoints,
+        "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(port), "--enable-api", "--auth-token", token, "--log-file", str(log_file),
+    ]
+
+
+def gateway_command() -> list[str]:
+    return [sys.executable, "-m", "bot"]
+
+
+@dataclass
+class ProcessGroup:
+    """Named processes, each in its own session with its output in `log_dir/<name>.out`;
+    stopped together (TERM, then KILL after a grace period)."""
+
+    log_dir: Path
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, name: str, command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.out", "wb") as log:
+            process = subprocess.Popen(
+                list(command), cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes[name] = process
+        return process
+
+    def exited(self) -> list[str]:
+        return [name for name, process in self.processes.items() if process.poll() is not None]
+
+    def output_tails(self, chars: int = 3000) -> str:
+        parts = []
+        for name in self.processes:
+            path = self.log_dir / f"{name}.out"
+            text = path.read_text(errors="replace")[-chars:] if path.exists() else ""
+            parts.append(f"--- {name} ---\n{text}")
+        return "\n".join(parts)
+
+    def wait_healthy(self, url: str, timeout: float) -> None:
+        """Wait until `url` answers 200; StackError (with the output) if a process dies or time runs out."""
+        deadline = time.monotonic() + timeout
+        while not http_ok(url):
+            dead = self.exited()
+            if dead or time.monotonic() > deadline:
+                reason = f"exited: {', '.join(dead)}" if dead else f"not healthy after {timeout:.0f} s"
+                raise StackError(f"the stack did not start ({reason}); output:\n{self.output_tails()}")
+            time.sleep(0.5)
+
+    def stop(self, grace: float = 15) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def pids(self) -> dict[str, int]:
+        return {name: process.pid for name, process in self.processes.items() if process.poll() is None}
+
+
+@dataclass
+class DefaultStack:
+    """Action server + Rasa + gateway with SQLite files in `var_dir`."""
+
+    var_dir: Path
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    ports: dict[str, int] = field(default_factory=dict)
+    group: ProcessGroup | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['GATEWAY_PORT']}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['RASA_PORT']}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [self.rasa_url]
+
+    def env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key not in FOREIGN_ENV}
+        env.update({key: str(value) for key, value in self.ports.items()})
+        env.update(
+            {
+                "VAR_DIR": str(self.var_dir),
+                "TRACKER_DB_URL": f"sqlite:///{self.var_dir / 'tracker.db'}",
+                "RASA_TOKEN": self.token,
+                "LOG_LEVEL": "INFO",
+                "PYTHONUNBUFFERED": "1",
+                "RASA_TELEMETRY_ENABLED": "false",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 300) -> None:
+        if not MODEL.exists():
+            raise StackError(f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train`")
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        logs = self.var_dir / "logs"
+        self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "GATEWAY_PORT": free_port()}
+        env = self.env()
+        self.group = ProcessGroup(logs)
+        try:
+            self.group.start("actions", actions_command(), env)
+            self.group.start("rasa", rasa_command(self.ports["RASA_PORT"], self.token, logs / "rasa.log"), env)
+            self.group.start("gateway", gateway_command(), env)
+            self.group.wait_healthy(f"{self.url}/healthz", timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.group is not None:
+            self.group.stop()
+
+    def pids(self) -> dict[str, int]:
+        return self.group.pids() if self.group else {}
+
+    def __enter__(self) -> "DefaultStack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

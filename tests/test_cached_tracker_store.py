@@ -1,0 +1,143 @@
+"""The caching tracker store: hands out the tracker it saved only while the database
+holds exactly that tracker's events; otherwise reads the database as Rasa does."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.utils.endpoints import read_endpoint_config
+
+from services.cached_tracker_store import CachedSQLTrackerStore
+from services.default_stack import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+def _store(domain: Domain, db: Path, **kwargs) -> CachedSQLTrackerStore:
+    return CachedSQLTrackerStore(host=f"sqlite:///{db}", domain=domain, **kwargs)
+
+
+async def _new_conversation(store: CachedSQLTrackerStore, sender: str):
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(UserUttered("hei", {"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_greet"))
+    await store.save(tracker)
+    return tracker
+
+
+def _turn(tracker, role: str) -> None:
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("jeg er leder", {"name": "ask_advice", "confidence": 1.0}))
+    tracker.update(SlotSet("role", role))
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_both_profiles_load_this_store(monkeypatch, domain, db, endpoints):
+    """Rasa falls back to an in-memory store, silently, when it cannot import a custom one."""
+    for name in ("ACTIONS_PORT", "REDIS_PORT"):
+        monkeypatch.setenv(name, "5055")
+    monkeypatch.setenv("REDIS_PASSWORD", "x")
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{db}")
+    config = read_endpoint_config(str(PROJECT_ROOT / endpoints), "tracker_store")
+    store = TrackerStore.create(config, domain)
+    inner = getattr(store, "_tracker_store", store)
+    assert isinstance(inner, CachedSQLTrackerStore)
+
+
+def test_saved_tracker_is_handed_out_again_and_matches_the_database(domain, db):
+    async def scenario():
+        store = _store(domain, db)
+        tracker = await _new_conversation(store, "a")
+        _turn(tracker, "leder")
+        await store.save(tracker)
+        again = await store.retrieve("a")
+        assert again is tracker
+        from_db = await CachedSQLTrackerStore.retrieve(_store(domain, db, cache_size=0), "a")
+        assert from_db.current_state() == again.current_state()
+        assert again.get_slot("role") == "leder"
+
+    asyncio.run(scenario())
+
+
+def test_changes_by_others_are_read_from_the_database(domain, db):
+    async def scenario():
+        replica_a, replica_b = _store(domain, db), _store(domain, db)
+        tracker = await _new_conversation(replica_a, "a")
+        # The conversation moves to replica B (failover) and gets a turn there.
+        elsewhere = await replica_b.retrieve("a")
+        assert elsewhere is not tracker
+        _turn(elsewhere, "kollega")
+        await replica_b.save(elsewhere)
+        back = await replica_a.retrieve("a")
+        assert back is not tracker and back.get_slot("role") == "kollega"
+
+    asyncio.run(scenario())
+
+
+def test_a_turn_that_was_not_saved_is_not_handed_out(domain, db):
+    async def scenario():
+        store = _store(domain, db)
+        saved_events = len((await _new_conversation(store, "a")).events)
+        taken = await store.retrieve("a")
+        _turn(taken, "bht")  # the turn fails before Rasa saves it
+        fresh = await store.retrieve("a")
+        assert fresh is not taken and fresh.get_slot("role") is None
+        assert len(fresh.events) <= saved_events < len(taken.events)
+
+    asyncio.run(scenario())
+
+
+def test_deleted_conversation_is_gone_and_cache_is_bounded(domain, db):
+    async def scenario():
+        store = _store(domain, db, cache_size=2)
+        for sender in ("a", "b", "c"):
+            await _new_conversation(store, sender)
+        assert list(store._saved) == ["b", "c"]
+        with sqlite3.connect(db) as connection:  # "Slett samtalen": the gateway deletes the rows
+            connection.execute("DELETE FROM events WHERE sender_id = 'c'")
+        assert await store.retrieve("c") is None
+
+    asyncio.run(scenario())
+
+
+def test_new_session_is_read_from_the_database(domain, db):
+    async def scenario():
+        store = _store(domain, db)
+        tracker = await _new_conversation(store, "a")
+        tracker = await store.retrieve("a")
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        latest = await store.retrieve("a")
+        assert latest is not tracker
+        assert [e.type_name for e in latest.events][0] == "session_started"
+
+    asyncio.run(scenario())
+
+
+def test_trackers_leave_memory_after_cache_seconds(domain, db):
+    async def scenario():
+        now = [1000.0]
+        store = _store(domain, db, cache_seconds="60", clock=lambda: now[0])
+        tracker = await _new_conversation(store, "a")
+        now[0] += 61
+        await _new_conversation(store, "b")  # any save prunes what is too old
+        assert list(store._saved) == ["b"]
+        again = await store.retrieve("a")
+        assert again is not tracker and len(again.events) <= len(tracker.events)
+
+    asyncio.run(scenario())
