@@ -112,7 +112,10 @@ class ActionAnswerAdvice(Action):
         role = current_role(tracker)
         topic = main_entity(tracker, "topic") or tracker.get_slot("topic")
         substance = main_entity(tracker, "substance") or tracker.get_slot("substance")
-        events = [SlotSet("role", role), SlotSet("topic", topic), SlotSet("substance", substance)]
+        # Only slots that change: Rasa sends every event to this server again on each turn,
+        # so three unchanged SlotSets a turn made long conversations needlessly slower.
+        wanted = {"role": role, "topic": topic, "substance": substance}
+        events = [SlotSet(name, value) for name, value in wanted.items() if tracker.get_slot(name) != value]
 
         if topic and kb.routes_to_counsellor(role, topic):
             context = kb.context_for(topic)
