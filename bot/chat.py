@@ -141,9 +141,9 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     async with app[keys.LOCKS].hold(conversation_id):
         async with db() as s:
             conversation = await queries.get_conversation(s, conversation_id)
+            ticket = await tickets.open_ticket(s, conversation_id) if conversation is not None else None
         if conversation is None:
             raise ApiError(404, errors.UNKNOWN_CONVERSATION)
-        ticket = await handoff.open_ticket_for(app, conversation_id)
         if ticket is not None:
             # Handed off: the person talks to the counsellor, not to the bot.
             if user_input.button is not None:

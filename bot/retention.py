@@ -3,7 +3,6 @@ tracker events and gateway rows alike, in a background task owned by the app,
 which then compacts the tracker file if anything was deleted."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import AsyncIterator
@@ -11,6 +10,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from bot import chat, keys
+from bot.periodic import running_every
 from bot.storage import queries
 
 logger = logging.getLogger(__name__)
@@ -29,22 +29,12 @@ async def purge_inactive(app: web.Application, now: datetime | None = None) -> i
     return deleted
 
 
-async def _run(app: web.Application) -> None:
-    interval = app[keys.SETTINGS].retention_check_seconds
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await purge_inactive(app)
-            await app[keys.COMPACTOR].run()
-        except Exception as exc:  # noqa: BLE001 - try again next round
-            logger.error("retention_failed type=%s", type(exc).__name__)
+async def _purge_and_compact(app: web.Application) -> None:
+    await purge_inactive(app)
+    await app[keys.COMPACTOR].run()
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_run(app))
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    seconds = app[keys.SETTINGS].retention_check_seconds
+    async with running_every(seconds, lambda: _purge_and_compact(app), "retention"):
+        yield

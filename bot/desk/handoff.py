@@ -9,7 +9,6 @@ the bot says. Every step runs under the conversation's lock, like a turn.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator
@@ -20,6 +19,7 @@ from bot import errors, keys
 from bot.desk import sessions, tickets
 from bot.desk.models import Counsellor, Ticket
 from bot.errors import ApiError
+from bot.periodic import running_every
 from bot.rasa_client import RasaUnavailable
 from bot.statistics.recording import record_outcome
 from bot.storage import queries
@@ -107,11 +107,6 @@ async def widget_state(app: web.Application, conversation_id: str) -> dict | Non
 
 
 # ------------------------------------------------------------------ called from chat.take_turn (lock held)
-
-
-async def open_ticket_for(app: web.Application, conversation_id: str) -> Ticket | None:
-    async with app[keys.DB]() as s:
-        return await tickets.open_ticket(s, conversation_id)
 
 
 async def queue_from_replies(app: web.Application, conversation_id: str, replies: list[dict]) -> Ticket | None:
@@ -271,23 +266,14 @@ async def expire_waiting(app: web.Application, now: datetime | None = None) -> i
     return closed
 
 
-async def _watch_waiting(app: web.Application) -> None:
-    while True:
-        await asyncio.sleep(app[keys.SETTINGS].handoff_check_seconds)
-        try:
-            await expire_waiting(app)
-            async with app[keys.DB]() as s, s.begin():
-                await sessions.delete_expired(s, utcnow())
-        except Exception as exc:  # noqa: BLE001 - try again next round
-            logger.error("handoff_expiry_failed type=%s", type(exc).__name__)
+async def _expire(app: web.Application) -> None:
+    await expire_waiting(app)
+    async with app[keys.DB]() as s, s.begin():
+        await sessions.delete_expired(s, utcnow())
 
 
 async def handoff_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_watch_waiting(app))
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    seconds = app[keys.SETTINGS].handoff_check_seconds
+    async with running_every(seconds, lambda: _expire(app), "handoff_expiry"):
+        yield
     await app[keys.DESK_HUB].close_all()

@@ -8,11 +8,13 @@ end-to-end and browser tests.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -81,6 +83,7 @@ class FakeRasa:
 
     tracker_path: Path
     received: list[tuple[str, str]] = field(default_factory=list)
+    metadata: list = field(default_factory=list)
     rasa_up: bool = True
     actions_up: bool = True
     url: str = ""
@@ -102,6 +105,10 @@ class FakeRasa:
             ]
         return [{"recipient_id": sender, "text": "Jeg forstod ikke helt. Hvem er du?", "buttons": ROLE_BUTTONS}]
 
+    def answer(self, sender: str, message: str, metadata: dict | None) -> list[dict]:
+        """The webhook's reply once the message is recorded (subclasses read the metadata)."""
+        return self.reply(sender, message)
+
     def app(self) -> web.Application:
         async def webhook(request: web.Request) -> web.Response:
             if not self.rasa_up:
@@ -109,12 +116,13 @@ class FakeRasa:
             body = await request.json()
             sender, message = body["sender"], body["message"]
             self.received.append((sender, message))
+            self.metadata.append(body.get("metadata"))
             with sqlite3.connect(self.tracker_path) as db:
                 db.execute(
                     "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, ?)",
                     (sender, time.time(), json.dumps({"text": message})),
                 )
-            return web.json_response(self.reply(sender, message))
+            return web.json_response(self.answer(sender, message, body.get("metadata")))
 
         async def root(_request: web.Request) -> web.Response:
             return web.Response(text="Hello from Rasa: 3.6.21") if self.rasa_up else web.Response(status=503)
@@ -140,14 +148,22 @@ def var_dir(tmp_path: Path) -> Path:
     return path
 
 
-@pytest_asyncio.fixture
-async def fake_rasa(var_dir: Path) -> FakeRasa:
-    fake = FakeRasa(tracker_path=var_dir / "tracker.db")
+@contextlib.asynccontextmanager
+async def serving(fake: FakeRasa) -> AsyncIterator[FakeRasa]:
+    """Run a fake Rasa on a free loopback port for the length of the block."""
     server = GatewayTestServer(fake.app())  # quiet too: its logs are captured with the gateway's
     await server.start_server()
     fake.url = str(server.make_url("")).rstrip("/")
-    yield fake
-    await server.close()
+    try:
+        yield fake
+    finally:
+        await server.close()
+
+
+@pytest_asyncio.fixture
+async def fake_rasa(var_dir: Path) -> FakeRasa:
+    async with serving(FakeRasa(tracker_path=var_dir / "tracker.db")) as fake:
+        yield fake
 
 
 @pytest.fixture

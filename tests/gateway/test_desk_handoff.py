@@ -7,7 +7,6 @@ import asyncio
 import dataclasses
 import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -20,37 +19,11 @@ from bot.desk import handoff
 from bot.desk.models import Ticket
 from bot.opening_hours import OpeningHours
 from bot.retention import purge_inactive
-from bot.settings import Settings
 from bot.storage.models import Conversation, Message
-from tests.gateway.conftest import GatewayTestServer, PARTNER_ORIGIN
-from tests.gateway.desk_support import BACK_TEXT, QUEUED_TEXT, HandoffFakeRasa, add_counsellor, desk_csrf, login
+from tests.gateway.desk_support import fake_rasa, settings  # noqa: F401 - fixtures
+from tests.gateway.desk_support import BACK_TEXT, QUEUED_TEXT, add_counsellor, desk_csrf, login
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def fake_rasa(var_dir: Path) -> HandoffFakeRasa:
-    fake = HandoffFakeRasa(tracker_path=var_dir / "tracker.db")
-    server = GatewayTestServer(fake.app())
-    await server.start_server()
-    fake.url = str(server.make_url("")).rstrip("/")
-    yield fake
-    await server.close()
-
-
-@pytest.fixture
-def settings(var_dir: Path, fake_rasa: HandoffFakeRasa) -> Settings:
-    return Settings(
-        var_dir=var_dir,
-        rasa_urls=(fake_rasa.url,),
-        actions_url=fake_rasa.url,
-        tracker_db_url=f"sqlite:///{var_dir / 'tracker.db'}",
-        allowed_origins=(PARTNER_ORIGIN,),
-        rasa_timeout_seconds=5,
-        rasa_token=fake_rasa.token,
-        opening_hours=OpeningHours.parse("always"),
-        rate_conversation_burst=100,
-    )
 
 
 @pytest_asyncio.fixture

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import requests
+from tests.live_http import customs
 
 TIMEOUT = 60
 ADVICE_QUESTION = "Jeg er leder. Hvordan kan jeg følge opp en ansatt som jobber på hjemmekontor?"
@@ -68,10 +69,6 @@ def rasa_tracker(live_stack, conversation_id: str) -> dict:
     )
     assert response.status_code == 200, (response.status_code, response.text[:500])
     return response.json()
-
-
-def customs(messages: list[dict]) -> list[dict]:
-    return [m["custom"] for m in messages if "custom" in m]
 
 
 def ticket_for(desk: Desk, recent_text: str) -> dict:

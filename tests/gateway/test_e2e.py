@@ -5,27 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import urllib.error
 import uuid
-import urllib.request
 from pathlib import Path
+from tests.live_http import call, customs
 
 PERSONAL = ["Kari Nordmann", "Nordmann", "41234567", "kari.nordmann@firma.no", "01019012345"]
-
-
-def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict | None]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def customs(messages: list[dict]) -> list[dict]:
-    return [m["custom"] for m in messages if "custom" in m]
 
 
 def tracker_texts(var_dir: Path, conversation_id: str) -> list[str]:

@@ -7,7 +7,6 @@ import asyncio
 import csv
 import http.cookiejar
 import io
-import json
 import re
 import sqlite3
 import urllib.error
@@ -19,23 +18,9 @@ from pathlib import Path
 from bot.chat import utcnow
 from bot.desk.accounts import add_counsellor
 from bot.storage.engine import make_engine, make_sessionmaker
+from tests.live_http import call, customs
 
 PASSWORD = "et langt og hemmelig passord"
-
-
-def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict | None]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def customs(messages: list[dict]) -> list[dict]:
-    return [m["custom"] for m in messages if "custom" in m]
 
 
 def counts_in_database(path: Path) -> Counter:
