@@ -1,7 +1,7 @@
-"""Dedicated crisis detection that does not depend on DIET alone.
+"""Dedicated crisis detection that does not depend on the intent classifier alone.
 
 Crisis recall must be 100 % on unseen wording, so a reviewed regex lexicon
-(`data/lexicon/crisis.yml`) decides first and DIET's `crisis` prediction is a
+(`data/lexicon/crisis.yml`) decides first and the intent classifier's `crisis` prediction is a
 second chance, vetoed only by a known idiom ("møtene tar livet av meg").
 """
 
@@ -228,20 +228,20 @@ def _within_one_edit(a: str, b: str) -> bool:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class CrisisDetector(GraphComponent, IntentClassifier):
-    """Overrides the intent with `crisis` when the lexicon or DIET sees one.
+    """Overrides the intent with `crisis` when the lexicon or the intent classifier sees one.
 
-    Place it after DIETClassifier and FallbackClassifier so that neither can
+    Place it after the intent classifier and FallbackClassifier so that neither can
     overwrite its decision.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Lexicon location and how much DIET must trust `crisis` under fallback."""
+        """Lexicon location and how much the classifier must trust `crisis` under fallback."""
         return {
             # None: <project root>/data/lexicon/crisis.yml; relative paths are
             # tried against the working directory, then the project root.
             "lexicon_path": None,
-            # when FallbackClassifier put nlu_fallback on top, DIET's crisis
+            # when FallbackClassifier put nlu_fallback on top, the classifier's crisis
             # still wins if it is the best real intent with this confidence
             "fallback_crisis_threshold": 0.35,
         }
@@ -278,20 +278,20 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             self._set_crisis(message, ranking, 1.0, signal.category, "lexicon")
             return
 
-        diet_confidence = self._classifier_crisis_confidence(message, ranking)
-        if diet_confidence is None:
+        classifier_confidence = self._classifier_crisis_confidence(message, ranking)
+        if classifier_confidence is None:
             return
         if signal.idiom or not signal.risk_words:
-            # DIET can be sure and wrong ("kan jeg avskjedige noen som har drukket?"):
+            # The classifier can be sure and wrong ("kan jeg avskjedige noen som har drukket?"):
             # without a single word of danger, or with only an idiom, it is not a crisis.
             self._downgrade(message, ranking)
             return
-        self._set_crisis(message, ranking, diet_confidence, None, "classifier")
+        self._set_crisis(message, ranking, classifier_confidence, None, "classifier")
 
     def _classifier_crisis_confidence(
         self, message: Message, ranking: List[Dict[Text, Any]]
     ) -> Optional[float]:
-        """DIET's crisis confidence if DIET ranks crisis first, or high enough anywhere.
+        """The classifier's crisis confidence if it ranks crisis first, or high enough anywhere.
 
         A miss costs far more than a false alarm, so crisis need not win the
         ranking: a confidence at or above `fallback_crisis_threshold` is enough.
@@ -325,7 +325,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _downgrade(message: Message, ranking: List[Dict[Text, Any]]) -> None:
-        """An idiom and no crisis pattern: take DIET's best non-crisis intent."""
+        """An idiom and no crisis pattern: take the classifier's best non-crisis intent."""
         skip = {CRISIS_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME}
         best = next((e for e in ranking if e.get(INTENT_NAME_KEY) not in skip), None)
         if best is None:

@@ -1,4 +1,4 @@
-"""NLU component: recognise a request for a human counsellor without relying on DIET.
+"""NLU component: recognise a request for a human counsellor without relying on the intent classifier.
 
 Asking for a person is a handoff trigger (SPEC "Human handoff"); missing it leaves
 someone talking to a bot who asked not to. Patterns live in

@@ -1,6 +1,6 @@
 """Setting an intent on a parsed message, shared by the rule-based NLU components.
 
-The rule-based detectors run after DIET; when they are sure, they replace the
+The rule-based detectors run after the intent classifier; when they are sure, they replace the
 predicted intent and put it first in the ranking so that everything downstream
 (policies, /model/parse, evaluation) sees one consistent answer.
 """

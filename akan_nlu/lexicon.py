@@ -112,7 +112,7 @@ class RoleLexicon:
         return _first_by_rank(matches)
 
     def canonical(self, phrase: str) -> str | None:
-        """Map a free phrase (e.g. DIET's span "avdelingslederen") to a role, if any."""
+        """Map a free phrase (e.g. an entity extractor's span "avdelingslederen") to a role, if any."""
         norm = normalise(phrase).strip(" .,!?")
         for role, term in self._terms:
             if term.match(norm):

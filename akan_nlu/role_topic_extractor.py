@@ -1,10 +1,10 @@
 """NLU component: canonical `role`, `topic` and `substance` entities, main one first.
 
-DIET learns spans from the training data but returns raw text for wording it has
+The CRF entity extractor learns spans from the training data but returns raw text for wording it has
 not seen ("avdelingslederen") and cannot rank several roles. This component reads
 the lexicons in data/lexicon/, puts what they find first (the main value), keeps
-DIET's other findings after it, maps every value to the canonical taxonomy and
-drops what cannot be mapped. A message DIET could not place but that clearly
+the extractor's other findings after it, maps every value to the canonical taxonomy and
+drops what cannot be mapped. A message the intent classifier could not place but that clearly
 names a role or topic is treated as a request for advice.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """NLU component: a short conversational intent needs its words.
 
-DIET's char n-grams sometimes read keyboard mash ("xcvb nmmm") as "ja" or "hei".
+The intent classifier's char n-gram features sometimes read keyboard mash ("xcvb nmmm") as "ja" or "hei".
 A typed "ja" after the bot offered a counsellor hands the person over, so an
 affirm must contain a yes. When the words for a short intent
 (data/lexicon/short_intents.yml) are missing, the message is treated as not

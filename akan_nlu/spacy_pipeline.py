@@ -5,7 +5,7 @@ one from what spaCy ships: the nb tokenizer rules (abbreviations, punctuation)
 plus our own exceptions for compounds the assistant depends on, so that
 "Akan-avtalen" stays one token. spacy-lookups-data's nb lemma table only covers
 abbreviations and its rule lemmatizer needs a tagger we do not have, so there is
-no lemmatizer; DIET's char n-grams carry the inflections instead. There is
+no lemmatizer; the char n-gram features carry the inflections instead. There is
 deliberately no stop-word filtering anywhere: spaCy's nb list contains "leder".
 
 Usage: python -m akan_nlu.spacy_pipeline OUTPUT_DIR

@@ -386,7 +386,7 @@ def _intent(name, confidence):
 
 
 def _message(text, ranking=None, top=None):
-    """A message as DIETClassifier (+ FallbackClassifier) leaves it."""
+    """A message as the intent classifier (+ FallbackClassifier) leaves it."""
     data = {TEXT: text}
     if ranking is not None:
         ranking = [_intent(name, confidence) for name, confidence in ranking]
@@ -401,7 +401,7 @@ def _names(message):
     return [entry[INTENT_NAME_KEY] for entry in message.get(INTENT_RANKING_KEY)]
 
 
-def test_lexicon_crisis_overrides_another_diet_intent(detector):
+def test_lexicon_crisis_overrides_another_classifier_intent(detector):
     message = _message(
         "Mannen min slår meg når han er full",
         [("ask_signaler", 0.7), ("greet", 0.2), ("crisis", 0.1)],
@@ -435,7 +435,7 @@ def test_lexicon_crisis_without_any_classifier_output(detector):
     assert _names(message) == ["crisis"]
 
 
-def test_idiom_downgrades_diet_crisis_to_next_intent(detector):
+def test_idiom_downgrades_classifier_crisis_to_next_intent(detector):
     message = _message(
         "møtene på hjemmekontoret tar livet av meg",
         [("crisis", 0.8), ("ask_hjemmekontor", 0.15), ("greet", 0.05)],
@@ -464,7 +464,7 @@ def test_idiom_without_alternative_falls_back(detector):
     assert "crisis" not in _names(message)
 
 
-def test_diet_crisis_without_idiom_is_kept(detector):
+def test_classifier_crisis_without_idiom_is_kept(detector):
     message = _message(
         "alt er så tungt for tiden",
         [("crisis", 0.66), ("ask_tilbakefall", 0.3)],
@@ -478,7 +478,7 @@ def test_diet_crisis_without_idiom_is_kept(detector):
 @pytest.mark.parametrize(
     "crisis_confidence, expected", [(0.4, "crisis"), (0.35, "crisis"), (0.2, DEFAULT_NLU_FALLBACK_INTENT_NAME)]
 )
-def test_diet_crisis_under_nlu_fallback_needs_threshold(detector, crisis_confidence, expected):
+def test_classifier_crisis_under_nlu_fallback_needs_threshold(detector, crisis_confidence, expected):
     message = _message(
         "alt er så tungt for tiden",
         [("crisis", crisis_confidence), ("ask_tilbakefall", 0.1)],
@@ -499,7 +499,7 @@ def test_crisis_second_behind_a_real_intent_still_counts_above_threshold(detecto
     assert message.get("crisis")["source"] == "classifier"
 
 
-def test_crisis_far_behind_a_real_intent_is_left_to_diet(detector):
+def test_crisis_far_behind_a_real_intent_is_left_to_the_classifier(detector):
     message = _message(
         "kan dere si noe om policy på julebordet",
         [("ask_advice", 0.8), ("crisis", 0.1)],
@@ -564,7 +564,7 @@ def test_component_validates_in_a_rasa_pipeline_after_fallback():
         "pipeline": [
             {"name": "WhitespaceTokenizer"},
             {"name": "CountVectorsFeaturizer"},
-            {"name": "DIETClassifier", "epochs": 1},
+            {"name": "akan_nlu.intent_classifier.LinearIntentClassifier"},
             {"name": "FallbackClassifier", "threshold": 0.4},
             {"name": "akan_nlu.crisis_detector.CrisisDetector"},
         ],
@@ -581,7 +581,7 @@ def test_component_validates_in_a_rasa_pipeline_after_fallback():
 
 def test_every_crisis_training_example_can_reach_crisis(lexicon):
     """Each crisis example is caught by a pattern or at least carries a risk word,
-    so the risk-word gate never blocks what DIET was taught."""
+    so the risk-word gate never blocks what the classifier was taught."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     examples = load_data(str(DEFAULT_LEXICON_PATH.parents[1] / "nlu")).training_examples

@@ -113,18 +113,18 @@ def message(text: str, intent: str = "ask_advice", entities=None) -> Message:
     return msg
 
 
-def test_component_puts_lexicon_value_first_and_canonicalises_diet():
-    diet = [
-        {"entity": "role", "value": "avdelingslederen", "start": 0, "end": 16, "extractor": "DIETClassifier"},
-        {"entity": "topic", "value": "nonsense", "start": 0, "end": 3, "extractor": "DIETClassifier"},
+def test_component_puts_lexicon_value_first_and_canonicalises_extracted():
+    extracted = [
+        {"entity": "role", "value": "avdelingslederen", "start": 0, "end": 16, "extractor": "CRFEntityExtractor"},
+        {"entity": "topic", "value": "nonsense", "start": 0, "end": 3, "extractor": "CRFEntityExtractor"},
     ]
-    msg = message("avdelingslederen min vil ha et møte om drikkingen min", entities=diet)
+    msg = message("avdelingslederen min vil ha et møte om drikkingen min", entities=extracted)
     RoleTopicExtractor({}).process([msg])
     roles = [e["value"] for e in msg.get("entities") if e["entity"] == "role"]
     topics = [e["value"] for e in msg.get("entities") if e["entity"] == "topic"]
-    assert roles == ["selv", "leder"]  # own use outranks DIET's span, which is mapped to canonical
+    assert roles == ["selv", "leder"]  # own use outranks the extractor's span, which is mapped to canonical
     assert [e.get("explicit") for e in msg.get("entities") if e["entity"] == "role"] == [False, None]
-    assert topics == []  # an unmappable DIET value is dropped
+    assert topics == []  # an unmappable extracted value is dropped
 
 
 def test_component_marks_stated_roles_explicit():
