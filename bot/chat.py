@@ -125,9 +125,8 @@ async def start_conversation(app: web.Application) -> tuple[str, list[dict]]:
                 await queries.delete_conversation(s, conversation_id)
             raise
         async with db() as s, s.begin():
-            conversation = await queries.get_conversation(s, conversation_id)
             rows = await queries.add_messages(s, conversation_id, "bot", replies, utcnow())
-            await queries.record_turn(s, conversation, _offered(replies), utcnow())
+            await queries.record_turn(s, conversation_id, _offered(replies), utcnow())
     logger.info("conversation_started replies=%d", len(rows))
     return conversation_id, [message_json(r) for r in rows]
 
@@ -140,8 +139,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     db = app[keys.DB]
     async with app[keys.LOCKS].hold(conversation_id):
         async with db() as s:
-            conversation = await queries.get_conversation(s, conversation_id)
-            ticket = await tickets.open_ticket(s, conversation_id) if conversation is not None else None
+            conversation, ticket = await tickets.conversation_with_open_ticket(s, conversation_id)
         if conversation is None:
             raise ApiError(404, errors.UNKNOWN_CONVERSATION)
         if ticket is not None:
@@ -165,10 +163,9 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
         replies = await _ask_rasa(app, conversation_id, sent, {"desk": handoff.desk_status(app)})
         now = utcnow()
         async with db() as s, s.begin():
-            conversation = await queries.get_conversation(s, conversation_id)
             await queries.add_messages(s, conversation_id, "user", [{"text": shown}], now)
             rows = await queries.add_messages(s, conversation_id, "bot", replies, now)
-            await queries.record_turn(s, conversation, _offered(replies), now)
+            await queries.record_turn(s, conversation_id, _offered(replies), now)
             await statistics.record_replies(s, conversation_id, replies, now)
         out = [message_json(r) for r in rows]
         queued = await handoff.queue_from_replies(app, conversation_id, replies)

@@ -129,9 +129,8 @@ async def forward_to_counsellor(app: web.Application, ticket: Ticket, text: str)
 
     now = utcnow()
     async with app[keys.DB]() as s, s.begin():
-        conversation = await queries.get_conversation(s, ticket.conversation_id)
         rows = await queries.add_messages(s, ticket.conversation_id, "user", [{"text": text}], now)
-        await queries.record_turn(s, conversation, [], now)
+        await queries.record_turn(s, ticket.conversation_id, [], now)
     messages = [message_json(r) for r in rows]
     await _push_to_counsellor(app, ticket, messages)
     logger.info("handoff_user_message")
@@ -182,9 +181,8 @@ async def counsellor_says(app: web.Application, ticket_id: int, counsellor: Coun
             current = await tickets.get_ticket(s, ticket_id)
             if current is None or current.status != tickets.ACTIVE:
                 raise ApiError(409, NOT_YOURS)
-            conversation = await queries.get_conversation(s, ticket.conversation_id)
             rows = await queries.add_messages(s, ticket.conversation_id, "counsellor", [{"text": text}], now)
-            await queries.record_turn(s, conversation, [], now)
+            await queries.record_turn(s, ticket.conversation_id, [], now)
         messages = [message_json(r) for r in rows]
         await _push_messages(app, ticket, messages)
     logger.info("handoff_counsellor_message")
@@ -242,11 +240,9 @@ async def _resume_bot(app: web.Application, ticket: Ticket, outcome: str) -> lis
         replies = [{"text": errors.unavailable(app[keys.SETTINGS].help_phone)}]
     now = utcnow()
     async with app[keys.DB]() as s, s.begin():
-        conversation = await queries.get_conversation(s, conversation_id)
-        if conversation is None:
-            return []
+        if not await queries.record_turn(s, conversation_id, _offered(replies), now):
+            return []  # the conversation is gone
         rows = await queries.add_messages(s, conversation_id, "bot", replies, now)
-        await queries.record_turn(s, conversation, _offered(replies), now)
     messages = [message_json(r) for r in rows]
     await _push_messages(app, ticket, messages)
     return messages

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.models import Ticket
-from bot.storage.models import Message
+from bot.storage.models import Conversation, Message
 
 WAITING = "waiting"
 ACTIVE = "active"
@@ -62,6 +62,22 @@ async def open_ticket(session: AsyncSession, conversation_id: str) -> Ticket | N
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def conversation_with_open_ticket(
+    session: AsyncSession, conversation_id: str
+) -> tuple[Conversation | None, Ticket | None]:
+    """The conversation and its waiting or active ticket, in one query: every turn
+    needs both."""
+    result = await session.execute(
+        select(Conversation, Ticket)
+        .outerjoin(Ticket, and_(Ticket.conversation_id == Conversation.id, Ticket.status.in_(OPEN_STATUSES)))
+        .where(Conversation.id == conversation_id)
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:

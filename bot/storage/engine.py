@@ -22,7 +22,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        # Enough pooled connections for the turns in flight under load: with SQLAlchemy's
+        # default 5, the overflow connections were opened and closed again turn after turn
+        # (a new PostgreSQL backend and freshly prepared statements each time).
+        return create_async_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10)
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # SQLAlchemy 1.4 opens a new connection (and aiosqlite thread) per session for SQLite

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,10 @@ async def get_conversation(session: AsyncSession, conversation_id: str) -> Conve
 async def add_messages(
     session: AsyncSession, conversation_id: str, sender: str, messages: Iterable[dict], now: datetime
 ) -> list[Message]:
+    """Append messages to the transcript; returns them with their ids.
+
+    One INSERT for all of them where the database can return the new ids
+    (PostgreSQL), instead of one INSERT per message: this runs on every turn."""
     rows = [
         Message(
             conversation_id=conversation_id,
@@ -38,17 +42,36 @@ async def add_messages(
         )
         for m in messages
     ]
-    session.add_all(rows)
-    await session.flush()
+    if not rows:
+        return rows
+    if (await session.connection()).dialect.name != "postgresql":
+        session.add_all(rows)
+        await session.flush()
+        return rows
+    values = [
+        {column: getattr(row, column) for column in ("conversation_id", "sender", "text", "buttons", "custom", "created_at")}
+        for row in rows
+    ]
+    result = await session.execute(insert(Message).values(values).returning(Message.id))
+    # The ids come from the sequence in the order of the VALUES list, so sorted
+    # ascending they match the rows whatever order RETURNING lists them in.
+    for row, new_id in zip(rows, sorted(result.scalars())):
+        row.id = new_id
     return rows
 
 
 async def record_turn(
-    session: AsyncSession, conversation: Conversation, offered_buttons: list[dict], now: datetime
-) -> None:
-    conversation.offered_buttons = offered_buttons
-    conversation.last_activity_at = now
-    await session.flush()
+    session: AsyncSession, conversation_id: str, offered_buttons: list[dict], now: datetime
+) -> bool:
+    """Remember the buttons the person may press next and the time of the turn;
+    False when the conversation is gone."""
+    result = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(offered_buttons=offered_buttons, last_activity_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount > 0
 
 
 async def list_messages(session: AsyncSession, conversation_id: str) -> list[Message]:
