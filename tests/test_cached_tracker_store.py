@@ -141,3 +141,47 @@ def test_trackers_leave_memory_after_cache_seconds(domain, db):
         assert again is not tracker and len(again.events) <= len(tracker.events)
 
     asyncio.run(scenario())
+
+
+def _stored_types(db: Path, sender: str) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+        return [name for (name,) in rows]
+
+
+def test_every_event_is_stored_exactly_once_across_turns(domain, db):
+    """Save adds the events after the count retrieve saw, whether the tracker came from
+    memory, from the database, or was saved twice without a retrieve in between."""
+    async def scenario():
+        store = _store(domain, db)
+        tracker = await _new_conversation(store, "a")
+        for role in ("leder", "kollega"):
+            tracker = await store.retrieve("a")  # from memory
+            _turn(tracker, role)
+            await store.save(tracker)
+        tracker = await CachedSQLTrackerStore.retrieve(_store(domain, db), "a")
+        reader = _store(domain, db)
+        tracker = await reader.retrieve("a")  # from the database
+        _turn(tracker, "bht")
+        await reader.save(tracker)
+        tracker.update(ActionExecuted("action_listen"))
+        await reader.save(tracker)  # no retrieve in between: Rasa counts
+        assert _stored_types(db, "a") == [e.type_name for e in tracker.events]
+        assert (await _store(domain, db).retrieve("a")).get_slot("role") == "bht"
+
+    asyncio.run(scenario())
+
+
+def test_a_conversation_changed_elsewhere_between_turns_is_not_duplicated(domain, db):
+    async def scenario():
+        replica_a, replica_b = _store(domain, db), _store(domain, db)
+        await _new_conversation(replica_a, "a")
+        elsewhere = await replica_b.retrieve("a")
+        _turn(elsewhere, "kollega")
+        await replica_b.save(elsewhere)
+        back = await replica_a.retrieve("a")  # stale in memory: read again, count remembered anew
+        _turn(back, "leder")
+        await replica_a.save(back)
+        assert _stored_types(db, "a") == [e.type_name for e in back.events]
+
+    asyncio.run(scenario())
