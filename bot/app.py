@@ -18,6 +18,7 @@ from bot.rate_limit import RateLimiter
 from bot.retention import retention_ctx
 from bot.settings import Settings
 from bot.statistics import views as statistics
+from bot.statistics.recording import RecentTallies
 from bot.storage.compaction import TrackerCompactor
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.models import Base
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.LOCKS] = ConversationLocks()
     app[keys.CONVERSATION_LIMITER] = RateLimiter(settings.rate_conversation_per_minute, settings.rate_conversation_burst)
     app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_client_per_minute, settings.rate_client_burst)
+    app[keys.TALLIES] = RecentTallies()
     app.cleanup_ctx.extend([_database_ctx, _rasa_ctx, _hub_ctx, retention_ctx])
     app.add_routes(api.routes)
     desk.install(app)

@@ -139,8 +139,8 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     db = app[keys.DB]
     async with app[keys.LOCKS].hold(conversation_id):
         async with db() as s:
-            conversation, ticket = await tickets.conversation_with_open_ticket(s, conversation_id)
-        if conversation is None:
+            offered_buttons, ticket = await tickets.offered_buttons_and_open_ticket(s, conversation_id)
+        if offered_buttons is None:
             raise ApiError(404, errors.UNKNOWN_CONVERSATION)
         if ticket is not None:
             # Handed off: the person talks to the counsellor, not to the bot.
@@ -149,7 +149,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             await handoff.forward_to_counsellor(app, ticket, scrub(user_input.text))
             return []
         if user_input.button is not None:
-            offered = {b["payload"]: b["title"] for b in conversation.offered_buttons or []}
+            offered = {b["payload"]: b["title"] for b in offered_buttons}
             title = offered.get(user_input.button) or ALWAYS_OFFERED.get(user_input.button)
             if title is None:
                 logger.info("button_refused")
@@ -162,11 +162,15 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
                 raise ApiError(400, errors.EMPTY_TEXT)
         replies = await _ask_rasa(app, conversation_id, sent, {"desk": handoff.desk_status(app)})
         now = utcnow()
+        tallies = app[keys.TALLIES]
+        count = tallies.adds_something(conversation_id, replies)
         async with db() as s, s.begin():
-            await queries.add_messages(s, conversation_id, "user", [{"text": shown}], now)
-            rows = await queries.add_messages(s, conversation_id, "bot", replies, now)
+            rows = await queries.add_exchange(s, conversation_id, {"text": shown}, replies, now)
             await queries.record_turn(s, conversation_id, _offered(replies), now)
-            await statistics.record_replies(s, conversation_id, replies, now)
+            if count:
+                await statistics.record_replies(s, conversation_id, replies, now)
+        if count:
+            tallies.remember(conversation_id, replies)
         out = [message_json(r) for r in rows]
         queued = await handoff.queue_from_replies(app, conversation_id, replies)
     logger.info("turn kind=%s replies=%d", "button" if user_input.button else "text", len(out))
@@ -191,6 +195,7 @@ async def end_conversation(app: web.Application, conversation_id: str) -> bool:
             open_ticket = await tickets.open_ticket(s, conversation_id)
             had_tickets = await tickets.delete_tickets(s, conversation_id)
             await queries.delete_conversation(s, conversation_id)
+    app[keys.TALLIES].forget(conversation_id)
     await app[keys.HUB].close_conversation(conversation_id)
     if open_ticket is not None:  # the person deleted the conversation during a handoff
         await app[keys.DESK_HUB].publish({"type": "ended", "ticket_id": open_ticket.id, "outcome": "deleted"})

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.desk.presence import Presence
     from bot.desk.throttle import LoginThrottle
     from bot.settings import Settings
+    from bot.statistics.recording import RecentTallies
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 # Session factories: the gateway's own database and Rasa's tracker store (None: not configured).
@@ -28,6 +29,8 @@ HUB: web.AppKey["Hub"] = web.AppKey("hub")
 LOCKS: web.AppKey["ConversationLocks"] = web.AppKey("locks")
 CONVERSATION_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("conversation_limiter")
 CLIENT_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("client_limiter")
+# What the statistics already hold for recent conversations (turns that add nothing skip them).
+TALLIES: web.AppKey["RecentTallies"] = web.AppKey("tallies")
 # Counsellor desk: who is at the desk, login throttling, and the desks' WebSockets.
 PRESENCE: web.AppKey["Presence"] = web.AppKey("presence")
 LOGIN_THROTTLE: web.AppKey["LoginThrottle"] = web.AppKey("login_throttle")

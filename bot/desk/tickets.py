@@ -64,20 +64,25 @@ async def open_ticket(session: AsyncSession, conversation_id: str) -> Ticket | N
     return result.scalar_one_or_none()
 
 
-async def conversation_with_open_ticket(
+async def offered_buttons_and_open_ticket(
     session: AsyncSession, conversation_id: str
-) -> tuple[Conversation | None, Ticket | None]:
-    """The conversation and its waiting or active ticket, in one query: every turn
-    needs both."""
+) -> tuple[list[dict] | None, Ticket | None]:
+    """The buttons the conversation offers (None: no such conversation) and its
+    waiting or active ticket, in one query: every turn needs both. Plain columns,
+    not ORM objects, on the turn's hot path; the ticket is loaded only if there is one."""
     result = await session.execute(
-        select(Conversation, Ticket)
+        select(Conversation.offered_buttons, Ticket.id)
         .outerjoin(Ticket, and_(Ticket.conversation_id == Conversation.id, Ticket.status.in_(OPEN_STATUSES)))
         .where(Conversation.id == conversation_id)
         .order_by(Ticket.id.desc())
         .limit(1)
     )
     row = result.first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    if row is None:
+        return None, None
+    offered, ticket_id = row
+    ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
+    return offered or [], ticket
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:

@@ -19,6 +19,7 @@ Callers own the session and its transaction; nothing here commits.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from datetime import date, datetime, timezone
 from typing import Iterable
 from zoneinfo import ZoneInfo
@@ -72,6 +73,44 @@ def _stated(payloads: list[dict]) -> dict[str, str]:
                 if value != labels.UNKNOWN:
                     found.setdefault(name, value)
     return found
+
+
+class RecentTallies:
+    """What this gateway last recorded for each recent conversation: the outcomes
+    counted and the role/topic/substance stated. A turn that adds neither (most turns
+    of a long conversation) then skips the statistics queries. The database stays the
+    truth: a restarted gateway starts empty and asks it again."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._known: OrderedDict[str, tuple[frozenset[str], dict[str, str]]] = OrderedDict()
+
+    def adds_something(self, conversation_id: str, replies: list[dict]) -> bool:
+        outcomes, stated = _findings(replies)
+        if not outcomes and not stated:
+            return False
+        known = self._known.get(conversation_id)
+        if known is None:
+            return True
+        counted, last = known
+        return not outcomes <= counted or any(last.get(name) != value for name, value in stated.items())
+
+    def remember(self, conversation_id: str, replies: list[dict]) -> None:
+        """After the turn's transaction committed: its outcomes are counted, its values stored."""
+        outcomes, stated = _findings(replies)
+        counted, last = self._known.pop(conversation_id, (frozenset(), {}))
+        self._known[conversation_id] = (counted | outcomes, {**last, **stated})
+        while len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+    def forget(self, conversation_id: str) -> None:
+        self._known.pop(conversation_id, None)
+
+
+def _findings(replies: list[dict]) -> tuple[frozenset[str], dict[str, str]]:
+    payloads = _payloads(replies)
+    outcomes = frozenset(o for o in map(outcome_of, payloads) if o)
+    return outcomes, _stated(payloads)
 
 
 async def record_replies(

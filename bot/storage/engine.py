@@ -22,10 +22,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # Enough pooled connections for the turns in flight under load: with SQLAlchemy's
-        # default 5, the overflow connections were opened and closed again turn after turn
-        # (a new PostgreSQL backend and freshly prepared statements each time).
-        return create_async_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=10)
+        # A fixed pool: with SQLAlchemy's default overflow, connections beyond the five
+        # were opened and closed again turn after turn under load (a new PostgreSQL
+        # backend and freshly prepared statements each time). Sessions are short and
+        # never held across a call to Rasa, so a turn waits briefly for one instead.
+        return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=0)
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # SQLAlchemy 1.4 opens a new connection (and aiosqlite thread) per session for SQLite

@@ -27,31 +27,46 @@ async def get_conversation(session: AsyncSession, conversation_id: str) -> Conve
 async def add_messages(
     session: AsyncSession, conversation_id: str, sender: str, messages: Iterable[dict], now: datetime
 ) -> list[Message]:
-    """Append messages to the transcript; returns them with their ids.
+    """Append messages from one sender to the transcript; returns them with their ids."""
+    return await _insert(session, [_row(conversation_id, sender, m, now) for m in messages])
 
-    One INSERT for all of them where the database can return the new ids
-    (PostgreSQL), instead of one INSERT per message: this runs on every turn."""
-    rows = [
-        Message(
-            conversation_id=conversation_id,
-            sender=sender,
-            text=m.get("text"),
-            buttons=m.get("buttons"),
-            custom=m.get("custom"),
-            created_at=now,
-        )
-        for m in messages
-    ]
+
+async def add_exchange(
+    session: AsyncSession, conversation_id: str, user_message: dict, replies: Iterable[dict], now: datetime
+) -> list[Message]:
+    """Append the person's message and the bot's replies (one INSERT on PostgreSQL);
+    returns the bot's rows with their ids."""
+    rows = await _insert(
+        session,
+        [_row(conversation_id, "user", user_message, now), *(_row(conversation_id, "bot", r, now) for r in replies)],
+    )
+    return rows[1:]
+
+
+def _row(conversation_id: str, sender: str, message: dict, now: datetime) -> Message:
+    return Message(
+        conversation_id=conversation_id,
+        sender=sender,
+        text=message.get("text"),
+        buttons=message.get("buttons"),
+        custom=message.get("custom"),
+        created_at=now,
+    )
+
+
+_MESSAGE_COLUMNS = ("conversation_id", "sender", "text", "buttons", "custom", "created_at")
+
+
+async def _insert(session: AsyncSession, rows: list[Message]) -> list[Message]:
+    """One INSERT for all rows where the database returns the new ids (PostgreSQL),
+    instead of one per row: this runs on every turn."""
     if not rows:
         return rows
     if (await session.connection()).dialect.name != "postgresql":
         session.add_all(rows)
         await session.flush()
         return rows
-    values = [
-        {column: getattr(row, column) for column in ("conversation_id", "sender", "text", "buttons", "custom", "created_at")}
-        for row in rows
-    ]
+    values = [{column: getattr(row, column) for column in _MESSAGE_COLUMNS} for row in rows]
     result = await session.execute(insert(Message).values(values).returning(Message.id))
     # The ids come from the sequence in the order of the VALUES list, so sorted
     # ascending they match the rows whatever order RETURNING lists them in.
