@@ -27,7 +27,7 @@ class Plan:
     long_turns: int = 200
     # "Around turn 10" and "around turn N": medians over this many turns.
     long_window: int = 10
-    # Turns sent to each target before measuring: TensorFlow traces its graphs on the first ones.
+    # Turns sent to each target before measuring: the first ones are slower (lazy imports, caches).
     warmup_turns: int = 20
 
 
