@@ -10,18 +10,11 @@ import os
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
+from tests.gateway.chromium import SHOTS, TIMEOUT_MS, browser, expect  # noqa: F401 (browser: fixture)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHOTS = PROJECT_ROOT / os.environ.get("VAR_DIR", "var") / "test-output" / "browser"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-TIMEOUT_MS = 30_000
 ROLE_BUTTON = "Jeg er leder eller HR"
 TOPIC_QUESTION = "Hvordan kan jeg følge opp en ansatt som jobber på hjemmekontor?"
 CRISIS_TEXT = "Jeg orker ikke mer, jeg vil ikke leve lenger"
@@ -32,20 +25,6 @@ def gateway_url(request) -> str:
     if os.environ.get("GATEWAY_TEST_URL"):
         return os.environ["GATEWAY_TEST_URL"].rstrip("/")
     return request.getfixturevalue("live_stack").url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (the CI script does)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
