@@ -159,7 +159,6 @@ def test_every_event_is_stored_exactly_once_across_turns(domain, db):
             tracker = await store.retrieve("a")  # from memory
             _turn(tracker, role)
             await store.save(tracker)
-        tracker = await CachedSQLTrackerStore.retrieve(_store(domain, db), "a")
         reader = _store(domain, db)
         tracker = await reader.retrieve("a")  # from the database
         _turn(tracker, "bht")

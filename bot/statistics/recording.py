@@ -86,20 +86,20 @@ class RecentTallies:
         self._known: OrderedDict[str, tuple[frozenset[str], dict[str, str]]] = OrderedDict()
 
     def adds_something(self, conversation_id: str, replies: list[dict]) -> bool:
-        outcomes, stated = _findings(replies)
+        outcomes, stated = findings(replies)
         if not outcomes and not stated:
             return False
         known = self._known.get(conversation_id)
         if known is None:
             return True
         counted, last = known
-        return not outcomes <= counted or any(last.get(name) != value for name, value in stated.items())
+        return not counted.issuperset(outcomes) or any(last.get(name) != value for name, value in stated.items())
 
     def remember(self, conversation_id: str, replies: list[dict]) -> None:
         """After the turn's transaction committed: its outcomes are counted, its values stored."""
-        outcomes, stated = _findings(replies)
+        outcomes, stated = findings(replies)
         counted, last = self._known.pop(conversation_id, (frozenset(), {}))
-        self._known[conversation_id] = (counted | outcomes, {**last, **stated})
+        self._known[conversation_id] = (counted.union(outcomes), {**last, **stated})
         while len(self._known) > self.size:
             self._known.popitem(last=False)
 
@@ -107,9 +107,10 @@ class RecentTallies:
         self._known.pop(conversation_id, None)
 
 
-def _findings(replies: list[dict]) -> tuple[frozenset[str], dict[str, str]]:
+def findings(replies: list[dict]) -> tuple[list[str], dict[str, str]]:
+    """The outcomes the replies show (in order, each once) and the role/topic/substance they state."""
     payloads = _payloads(replies)
-    outcomes = frozenset(o for o in map(outcome_of, payloads) if o)
+    outcomes = list(dict.fromkeys(o for o in map(outcome_of, payloads) if o))
     return outcomes, _stated(payloads)
 
 
@@ -117,11 +118,7 @@ async def record_replies(
     session: AsyncSession, conversation_id: str, replies: list[dict], now: datetime
 ) -> list[str]:
     """Count the outcomes the bot's replies show; returns the outcomes newly counted."""
-    payloads = _payloads(replies)
-    if not payloads:
-        return []
-    outcomes = list(dict.fromkeys(o for o in map(outcome_of, payloads) if o))
-    stated = _stated(payloads)
+    outcomes, stated = findings(replies)
     if not outcomes and not stated:
         return []
     tally = await _tally(session, conversation_id)

@@ -166,8 +166,8 @@ async def fake_rasa(var_dir: Path) -> FakeRasa:
         yield fake
 
 
-@pytest.fixture
-def settings(var_dir: Path, fake_rasa: FakeRasa) -> Settings:
+def fake_rasa_settings(var_dir: Path, fake_rasa: FakeRasa, **overrides) -> Settings:
+    """Gateway settings pointing at a fake Rasa (also the action server) and its tracker file."""
     return Settings(
         var_dir=var_dir,
         rasa_urls=(fake_rasa.url,),
@@ -175,7 +175,13 @@ def settings(var_dir: Path, fake_rasa: FakeRasa) -> Settings:
         tracker_db_url=f"sqlite:///{var_dir / 'tracker.db'}",
         allowed_origins=(PARTNER_ORIGIN,),
         rasa_timeout_seconds=5,
+        **overrides,
     )
+
+
+@pytest.fixture
+def settings(var_dir: Path, fake_rasa: FakeRasa) -> Settings:
+    return fake_rasa_settings(var_dir, fake_rasa)
 
 
 @pytest.fixture

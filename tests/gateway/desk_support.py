@@ -17,7 +17,7 @@ from bot.desk import cli
 from bot.rasa_client import RESUME_EVENTS
 from bot.opening_hours import OpeningHours
 from bot.settings import Settings
-from tests.gateway.conftest import PARTNER_ORIGIN, FakeRasa, serving
+from tests.gateway.conftest import FakeRasa, fake_rasa_settings, serving
 
 PASSWORD = "riktig-hest-batteri-stift"
 QUEUED_TEXT = "En veileder tar over."
@@ -89,13 +89,9 @@ async def fake_rasa(var_dir: Path) -> HandoffFakeRasa:
 @pytest.fixture
 def settings(var_dir: Path, fake_rasa: HandoffFakeRasa) -> Settings:
     """Always open, the fake's token, room for many messages in a row."""
-    return Settings(
-        var_dir=var_dir,
-        rasa_urls=(fake_rasa.url,),
-        actions_url=fake_rasa.url,
-        tracker_db_url=f"sqlite:///{var_dir / 'tracker.db'}",
-        allowed_origins=(PARTNER_ORIGIN,),
-        rasa_timeout_seconds=5,
+    return fake_rasa_settings(
+        var_dir,
+        fake_rasa,
         rasa_token=fake_rasa.token,
         opening_hours=OpeningHours.parse("always"),
         rate_conversation_burst=100,
