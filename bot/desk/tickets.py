@@ -68,10 +68,10 @@ async def offered_buttons_and_open_ticket(
     session: AsyncSession, conversation_id: str
 ) -> tuple[list[dict] | None, Ticket | None]:
     """The buttons the conversation offers (None: no such conversation) and its
-    waiting or active ticket, in one query: every turn needs both. Plain columns,
-    not ORM objects, on the turn's hot path; the ticket is loaded only if there is one."""
+    waiting or active ticket, in one query: every turn needs both. The conversation
+    as a plain column, not an ORM object, on the turn's hot path."""
     result = await session.execute(
-        select(Conversation.offered_buttons, Ticket.id)
+        select(Conversation.offered_buttons, Ticket)
         .outerjoin(Ticket, and_(Ticket.conversation_id == Conversation.id, Ticket.status.in_(OPEN_STATUSES)))
         .where(Conversation.id == conversation_id)
         .order_by(Ticket.id.desc())
@@ -80,8 +80,7 @@ async def offered_buttons_and_open_ticket(
     row = result.first()
     if row is None:
         return None, None
-    offered, ticket_id = row
-    ticket = await session.get(Ticket, ticket_id) if ticket_id is not None else None
+    offered, ticket = row
     return offered or [], ticket
 
 
