@@ -94,14 +94,14 @@ unit-test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 story-test: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
+	$(PY) -m services.rasa_launcher test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
 
 test: $(MODEL) validate unit-test story-test ## Run every test: data validation, pytest, conversation tests
 
 eval: $(MODEL) ## Score the model on the dev set next to a TF-IDF baseline
 	@mkdir -p $(VAR_DIR)/logs
 	@set -e; \
-	$(RASA) run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
+	$(PY) -m services.rasa_launcher run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
 	  >$(VAR_DIR)/logs/eval-rasa.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 300); do curl -fs "http://127.0.0.1:$(EVAL_PORT)/status?token=$(RASA_TOKEN)" >/dev/null && break; \
 	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \

@@ -61,7 +61,17 @@ def last_bot_message(tracker: Tracker) -> Optional[dict[str, Any]]:
 
 
 def has_run(tracker: Tracker, action_name: str) -> bool:
-    """Whether `action_name` already ran in this conversation."""
+    """Whether `action_name` ran in the events the action server got."""
     return any(
         e.get("event") == "action" and e.get("name") == action_name for e in tracker.events
     )
+
+
+def history_is_complete(tracker: Tracker) -> bool:
+    """Whether `tracker.events` reaches back to the start of the conversation.
+
+    For a long conversation Rasa sends only the latest turns
+    (services/rasa_fixes/action_payload.py); those begin with a user message, while
+    a whole history begins with the session start.
+    """
+    return not tracker.events or tracker.events[0].get("event") != "user"

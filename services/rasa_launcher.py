@@ -1,61 +1,16 @@
-"""`python -m services.rasa_launcher run ...`: the `rasa` command, with one fix for a
-per-message cost in Rasa 3.6 that no setting reaches.
-
-Rasa checks every action-server response against its JSON schema with
-`jsonschema.validate(result, schema)`, which first checks the *schema itself*
-against the JSON Schema meta-schema and builds a new validator: about 30 ms of CPU
-per custom action call on these machines (0.3 ms for the check that matters).
-Here the validator is built once and reused; responses are checked exactly as
-before and a bad one raises the same ValidationError with the same message.
-Nothing in `.venv` is changed; `rasa run` without the launcher still works.
+"""`python -m services.rasa_launcher <rasa arguments>`: the `rasa` command with the
+fixes of `services.rasa_fixes` installed (the Procfile, both stacks, the conversation
+tests and `make eval` start Rasa this way). `rasa` without the launcher still works,
+with Rasa's own per-message costs.
 """
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
-from typing import Any
-
-
-@lru_cache(maxsize=1)
-def action_response_validator():
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
-def validate_action_result(self, result: dict[str, Any]) -> bool:
-    """RemoteAction._validate_action_result with a validator built once."""
-    from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
-    from rasa.shared.constants import DOCS_BASE_URL
-
-    try:
-        # As jsonschema.validate() reports it: the most relevant error.
-        error = best_match(action_response_validator().iter_errors(result))
-        if error is not None:
-            raise error
-        return True
-    except ValidationError as e:
-        e.message += (
-            f". Failed to validate Action server response from API, "
-            f"make sure your response from the Action endpoint is valid. "
-            f"For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions"
-        )
-        raise e
-
-
-def install() -> None:
-    from rasa.core.actions.action import RemoteAction
-
-    RemoteAction._validate_action_result = validate_action_result
 
 
 def main() -> int:
+    from services.rasa_fixes import install
+
     install()
     from rasa.__main__ import main as rasa_main
 

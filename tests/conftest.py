@@ -21,6 +21,14 @@ def user_event(text: str, intent: str, entities: Optional[list[dict]] = None) ->
     }
 
 
+# How every conversation's events begin (Rasa's session start), before the first message.
+SESSION_START = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "session_started"},
+    {"event": "action", "name": "action_listen"},
+]
+
+
 def entity(name: str, value: str, **extra: Any) -> dict[str, Any]:
     """An entity as the NLU sends it; without `extractor` it is a button payload's."""
     return {"entity": name, "value": value, **extra}
@@ -32,15 +40,18 @@ def make_tracker(
     entities: Optional[list[dict]] = None,
     slots: Optional[dict[str, Any]] = None,
     history: Optional[list[dict]] = None,
+    from_session_start: bool = True,
 ) -> Tracker:
-    """A tracker whose latest message is `text` with `intent` and `entities`."""
+    """A tracker whose latest message is `text` with `intent` and `entities`, after
+    `history`; `from_session_start=False` makes it a long conversation's latest turns
+    as Rasa sends them (services/rasa_fixes/action_payload.py)."""
     latest = user_event(text, intent, entities)
     return Tracker.from_dict(
         {
             "sender_id": "test-conversation",
             "slots": {"role": None, "topic": None, "substance": None, **(slots or {})},
             "latest_message": latest["parse_data"],
-            "events": [*(history or []), latest],
+            "events": [*(SESSION_START if from_session_start else []), *(history or []), latest],
             "paused": False,
             "followup_action": None,
             "active_loop": {},

@@ -224,6 +224,13 @@ def test_greets_once_then_briefly():
     assert again[0]["response"] == "utter_greet_again"
 
 
+def test_a_long_conversation_counts_as_greeted():
+    """Its events begin at a user message: Rasa sent only the latest turns."""
+    latest_turns = [{"event": "user", "text": "hjemmekontor"}, {"event": "action", "name": "action_answer_advice"}]
+    dispatched, _ = run(ActionGreet(), make_tracker("hei", intent="greet", history=latest_turns, from_session_start=False))
+    assert [m["response"] for m in dispatched] == ["utter_greet_again"]
+
+
 def test_yes_after_counsellor_offer_gives_contact_options():
     offer = {"event": "bot", "text": "...", "data": {"buttons": [{"title": "Snakk med veileder", "payload": "/request_human"}]}}
     messages, _ = run(ActionAffirm(), make_tracker("ja", intent="affirm", history=[offer]))

@@ -1,0 +1,26 @@
+"""Fixes for per-message costs in Rasa 3.6 that no setting reaches, installed by
+`services.rasa_launcher` before Rasa starts; nothing in `.venv` is changed.
+
+- `action_response_validation`: the action server's answer checked with a validator built once.
+- `applied_events`: the tracker's applied events extended per event, not recomputed per call.
+- `incremental_states`: the policies' dialogue states folded once per event, not per prediction.
+- `rule_policy_log`: the rule policy's debug text built only when debug messages are written.
+- `action_payload`: the action server gets the latest turns, not every event of the conversation.
+"""
+from __future__ import annotations
+
+
+def install() -> None:
+    from services.rasa_fixes import (
+        action_payload,
+        action_response_validation,
+        applied_events,
+        incremental_states,
+        rule_policy_log,
+    )
+
+    action_response_validation.install()
+    applied_events.install()
+    incremental_states.install()
+    rule_policy_log.install()
+    action_payload.install()
