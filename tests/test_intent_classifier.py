@@ -58,3 +58,36 @@ def test_a_message_without_words_gets_no_intent_instead_of_an_error(trained, tex
     message = trained(text)
     assert message.get("intent") == {"name": None, "confidence": 0.0}
     assert message.get("intent_ranking") == []
+
+
+def _message_with_features(rng, widths: list[int], dense_width: int) -> Message:
+    """A message with several featurizers' sparse sequence and sentence features (and
+    dense ones when `dense_width`), and features of another attribute."""
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    message = Message.build(text="en melding")
+    for number, width in enumerate(widths):
+        dtype = np.float32 if number % 2 else np.int64
+        for kind, rows in (("sequence", 3), ("sentence", 1)):
+            matrix = scipy.sparse.random(rows, width, density=0.3, random_state=rng, format="coo", dtype=np.float64)
+            message.add_features(Features(matrix.astype(dtype), kind, "text", f"featurizer{number}"))
+    message.add_features(Features(scipy.sparse.coo_matrix(np.ones((1, 4))), "sentence", "intent", "other"))
+    if dense_width:
+        message.add_features(Features(rng.random((1, dense_width)), "sentence", "text", "dense"))
+    return message
+
+
+@pytest.mark.parametrize("widths,dense_width", [([7], 0), ([5, 11, 3, 20], 0), ([6, 2], 4), ([], 3)])
+def test_feature_rows_equal_rasas(widths, dense_width):
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    rng = np.random.default_rng(len(widths) + dense_width)
+    messages = [_message_with_features(rng, widths, dense_width) for _ in range(3)]
+    ours = LinearIntentClassifier._create_X(None, messages)
+    theirs = LogisticRegressionClassifier._create_X(None, messages)
+    assert ours.shape == theirs.shape
+    assert ours.dtype == theirs.dtype
+    assert (ours != theirs).nnz == 0

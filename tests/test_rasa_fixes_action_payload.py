@@ -46,7 +46,7 @@ def test_a_short_conversation_is_sent_exactly_as_rasa_sends_it(action, user_turn
     assert action_call_format(action, tracker, DOMAIN) == rasa_call(action, tracker)
 
 
-def test_a_long_conversation_is_sent_from_its_tenth_latest_user_message(action):
+def test_a_long_conversation_is_sent_from_its_fifth_latest_user_message(action):
     tracker = conversation(150)
     ours, theirs = action_call_format(action, tracker, DOMAIN), rasa_call(action, tracker)
     events = ours["tracker"].pop("events")
@@ -59,7 +59,7 @@ def test_a_long_conversation_is_sent_from_its_tenth_latest_user_message(action):
 
 
 def test_latest_turns_counts_user_messages_only():
-    tracker = conversation(ACTION_SERVER_USER_TURNS)  # 11 user messages
+    tracker = conversation(ACTION_SERVER_USER_TURNS)  # one user message more than the window
     assert latest_turns(tracker)[0].text == "melding 1"
     assert latest_turns(tracker, user_turns=1)[0].text == "siste"
     assert latest_turns(tracker, user_turns=100) == list(tracker.events)

@@ -23,7 +23,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-ACTION_SERVER_USER_TURNS = 10
+ACTION_SERVER_USER_TURNS = 5
 
 
 def latest_turns(tracker: DialogueStateTracker, user_turns: int = ACTION_SERVER_USER_TURNS) -> list:
