@@ -166,9 +166,9 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
         count = tallies.adds_something(conversation_id, replies)
         async with db() as s, s.begin():
             rows = await queries.add_exchange(s, conversation_id, {"text": shown}, replies, now)
-            await queries.record_turn(s, conversation_id, _offered(replies), now)
+            exists = await queries.record_turn(s, conversation_id, _offered(replies), now)
             if count:
-                await statistics.record_replies(s, conversation_id, replies, now)
+                await statistics.record_replies(s, conversation_id, replies, now, conversation_exists=exists)
         if count:
             tallies.remember(conversation_id, replies)
         out = [message_json(r) for r in rows]

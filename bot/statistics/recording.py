@@ -115,13 +115,18 @@ def findings(replies: list[dict]) -> tuple[list[str], dict[str, str]]:
 
 
 async def record_replies(
-    session: AsyncSession, conversation_id: str, replies: list[dict], now: datetime
+    session: AsyncSession,
+    conversation_id: str,
+    replies: list[dict],
+    now: datetime,
+    conversation_exists: bool | None = None,
 ) -> list[str]:
-    """Count the outcomes the bot's replies show; returns the outcomes newly counted."""
+    """Count the outcomes the bot's replies show; returns the outcomes newly counted.
+    `conversation_exists`: what the caller learnt in this transaction (saves a query)."""
     outcomes, stated = findings(replies)
     if not outcomes and not stated:
         return []
-    tally = await _tally(session, conversation_id)
+    tally = await _tally(session, conversation_id, conversation_exists)
     counted = [o for o in outcomes if await _count(session, tally, o, now, stated)]
     if tally is not None:
         for name, value in stated.items():
@@ -152,11 +157,15 @@ async def record_outcome(
     return await _count(session, tally, outcome, now, stated)
 
 
-async def _tally(session: AsyncSession, conversation_id: str) -> ConversationTally | None:
+async def _tally(
+    session: AsyncSession, conversation_id: str, exists: bool | None = None
+) -> ConversationTally | None:
     """The conversation's dedupe state, made on first use and locked for this
     transaction (PostgreSQL; SQLite serialises writers); None when the conversation
     is gone."""
-    if await session.get(Conversation, conversation_id) is None:
+    if exists is None:
+        exists = await session.get(Conversation, conversation_id) is not None
+    if not exists:
         return None
     query = select(ConversationTally).where(ConversationTally.conversation_id == conversation_id).with_for_update()
     tally = (await session.execute(query)).scalar_one_or_none()

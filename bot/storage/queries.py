@@ -58,19 +58,28 @@ _MESSAGE_COLUMNS = ("conversation_id", "sender", "text", "buttons", "custom", "c
 
 
 async def _insert(session: AsyncSession, rows: list[Message]) -> list[Message]:
-    """One INSERT for all rows where the database returns the new ids (PostgreSQL),
-    instead of one per row: this runs on every turn."""
+    """One INSERT for all rows instead of one per row (the ORM's way on SQLite): this
+    runs on every turn."""
     if not rows:
         return rows
-    if (await session.connection()).dialect.name != "postgresql":
+    values = [{column: getattr(row, column) for column in _MESSAGE_COLUMNS} for row in rows]
+    if (await session.connection()).dialect.name == "postgresql":
+        result = await session.execute(insert(Message).values(values).returning(Message.id))
+        # The ids come from the sequence in the order of the VALUES list, so sorted
+        # ascending they match the rows whatever order RETURNING lists them in.
+        new_ids = sorted(result.scalars())
+    elif (await session.connection()).dialect.name == "sqlite":
+        # SQLAlchemy 1.4 has no RETURNING for SQLite. Inside the write transaction no
+        # one else inserts, and SQLite numbers the rows of one INSERT one after the
+        # other (the largest id so far plus one), so the last id gives them all.
+        result = await session.execute(insert(Message).values(values))
+        last = result.lastrowid
+        new_ids = list(range(last - len(rows) + 1, last + 1))
+    else:
         session.add_all(rows)
         await session.flush()
         return rows
-    values = [{column: getattr(row, column) for column in _MESSAGE_COLUMNS} for row in rows]
-    result = await session.execute(insert(Message).values(values).returning(Message.id))
-    # The ids come from the sequence in the order of the VALUES list, so sorted
-    # ascending they match the rows whatever order RETURNING lists them in.
-    for row, new_id in zip(rows, sorted(result.scalars())):
+    for row, new_id in zip(rows, new_ids):
         row.id = new_id
     return rows
 
