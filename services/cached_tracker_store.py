@@ -19,6 +19,10 @@ are new. Within a turn the conversation is locked (lock store; the gateway's own
 lock covers deletions), so the number read at the start of the turn is still the
 number stored at its end.
 
+`save` writes a turn's events with one INSERT (Rasa's ORM `save` sends one per
+event: about a tenth of a replica's CPU per message with SQLite) and takes the newest
+id from it (RETURNING on PostgreSQL, the last row id on SQLite).
+
 A tracker stays in memory at most `cache_seconds` after its last save (default
 600, pruned at every save) and only for the newest `cache_size` conversations
 (default 1000), so a deleted transcript does not linger in the Rasa process either.
@@ -101,13 +105,12 @@ class CachedSQLTrackerStore(ReconnectingSQLTrackerStore):
         return itertools.islice(tracker.events, count, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's `save`, which also notes the newest event id and the stored count."""
+        """Rasa's `save`, which also notes the newest event id and the stored count, and
+        writes the turn's events in one INSERT (the ORM's way is one per event)."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            rows = [self._event_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
-            session.add_all(rows)
-            session.flush()
-            newest_id = max((row.id for row in rows), default=None)
+            rows = [self._event_values(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            newest_id = self._insert_events(session, rows) if rows else None
             if newest_id is None:
                 newest_id = self.newest_event_id(tracker.sender_id, session)
             session.commit()
@@ -124,17 +127,29 @@ class CachedSQLTrackerStore(ReconnectingSQLTrackerStore):
         ):
             self._saved.popitem(last=False)
 
-    def _event_row(self, sender_id: str, event: Event) -> Any:
+    def _insert_events(self, session: Any, rows: list[dict[str, Any]]) -> Optional[int]:
+        """Insert the rows; the newest id among them (None where the database cannot say)."""
+        table = self.SQLEvent.__table__
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            return max(session.execute(table.insert().values(rows).returning(table.c.id)).scalars())
+        if dialect == "sqlite":
+            return session.execute(table.insert().values(rows)).lastrowid
+        session.add_all([self.SQLEvent(**row) for row in rows])
+        session.flush()
+        return None
+
+    def _event_values(self, sender_id: str, event: Event) -> dict[str, Any]:
         """One row of Rasa's events table, exactly as Rasa's `SQLTrackerStore.save` writes it."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
 
 def _read_back_whole(tracker: DialogueStateTracker) -> bool:

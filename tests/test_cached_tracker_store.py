@@ -184,3 +184,27 @@ def test_a_conversation_changed_elsewhere_between_turns_is_not_duplicated(domain
         assert _stored_types(db, "a") == [e.type_name for e in back.events]
 
     asyncio.run(scenario())
+
+
+def test_a_turns_events_are_one_insert_and_the_newest_id_is_right(domain, db):
+    """The events of a turn go in with one INSERT; the id noted for the cache check is the
+    newest in the database, so the next turn is handed out from memory."""
+    from sqlalchemy import event
+
+    async def scenario():
+        store = _store(domain, db)
+        tracker = await _new_conversation(store, "a")
+        tracker = await store.retrieve("a")
+        _turn(tracker, "leder")
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(store.engine, "before_cursor_execute", listener)
+        try:
+            await store.save(tracker)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", listener)
+        assert [s.split()[0] for s in statements if s.split()[0] == "INSERT"] == ["INSERT"]
+        assert store._saved["a"][2] == store.newest_event_id("a")
+        assert await store.retrieve("a") is tracker  # from memory: the check held
+
+    asyncio.run(scenario())
