@@ -86,3 +86,14 @@ def next_events(rng: random.Random, domain: Domain, rewrites: bool) -> list:
 
 def new_tracker(domain: Domain) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("c", [ActionExecuted("action_session_start"), SessionStarted()], domain.slots)
+
+
+def conversations_turn_by_turn(seed: int, rewrites: bool, turns: int):
+    """Each domain's random conversation, yielded as (domain, tracker) after every turn."""
+    for domain in domains():
+        rng = random.Random(seed)
+        tracker = new_tracker(domain)
+        for _ in range(turns):
+            for event in next_events(rng, domain, rewrites):
+                tracker.update(event, domain)
+            yield domain, tracker

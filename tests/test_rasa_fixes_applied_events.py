@@ -7,21 +7,16 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 
 from services.rasa_fixes.applied_events import RASA_APPLIED_EVENTS, applied_events
-from tests.rasa_conversations import domains, new_tracker, next_events, user_message
+from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, user_message
 
 
 @pytest.mark.parametrize("rewrites", [False, True], ids=["growing", "with-rewrites"])
 @pytest.mark.parametrize("seed", range(4))
 def test_applied_events_equal_rasa_after_every_turn(seed, rewrites):
-    for domain in domains():
-        rng = random.Random(seed)
-        tracker = new_tracker(domain)
-        for _ in range(150):
-            for event in next_events(rng, domain, rewrites):
-                tracker.update(event, domain)
-            ours = applied_events(tracker)
-            assert ours == RASA_APPLIED_EVENTS(tracker)
-            ours.clear()  # the caller's own copy
+    for _domain, tracker in conversations_turn_by_turn(seed, rewrites, turns=150):
+        ours = applied_events(tracker)
+        assert ours == RASA_APPLIED_EVENTS(tracker)
+        ours.clear()  # the caller's own copy
 
 
 def test_the_list_is_extended_not_recomputed(monkeypatch):

@@ -11,7 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from services.rasa_fixes.incremental_states import past_states
-from tests.rasa_conversations import domains, new_tracker, next_events, user_message
+from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, next_events, user_message
 
 ARGUMENTS = [
     (False, False, None),
@@ -33,13 +33,8 @@ def _assert_same_as_rasa(tracker: DialogueStateTracker, domain: Domain) -> None:
 @pytest.mark.parametrize("rewrites", [False, True], ids=["growing", "with-rewrites"])
 @pytest.mark.parametrize("seed", range(6))
 def test_states_equal_rasa_after_every_turn(seed, rewrites):
-    for domain in domains():
-        rng = random.Random(seed)
-        tracker = new_tracker(domain)
-        for _ in range(120):
-            for event in next_events(rng, domain, rewrites):
-                tracker.update(event, domain)
-            _assert_same_as_rasa(tracker, domain)
+    for domain, tracker in conversations_turn_by_turn(seed, rewrites, turns=120):
+        _assert_same_as_rasa(tracker, domain)
 
 
 def test_the_fold_continues_instead_of_starting_over(monkeypatch):

@@ -140,15 +140,6 @@ def past_states(
     return [_copy(state) for state in fold.states] + [_copy(state) for state in tail[1 if fold.states else 0:]]
 
 
-def _past_states_method(
-    self: DialogueStateTracker,
-    domain: Domain,
-    omit_unset_slots: bool = False,
-    ignore_rule_only_turns: bool = False,
-    rule_only_data: Optional[dict[str, Any]] = None,
-) -> list[dict]:
-    return past_states(self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-
-
 def install() -> None:
-    DialogueStateTracker.past_states = _past_states_method
+    # A plain function whose first argument is the tracker: it serves as the method.
+    DialogueStateTracker.past_states = past_states
