@@ -156,4 +156,7 @@ def _read_back_whole(tracker: DialogueStateTracker) -> bool:
     """Whether Rasa's `retrieve` would read every event of this tracker back: it reads
     those not older than the newest SessionStarted."""
     starts = [event.timestamp for event in tracker.events if isinstance(event, SessionStarted)]
-    return not starts or all(event.timestamp >= max(starts) for event in tracker.events)
+    if not starts:
+        return True
+    latest_start = max(starts)
+    return all(event.timestamp >= latest_start for event in tracker.events)

@@ -34,8 +34,8 @@ async def add_messages(
 async def add_exchange(
     session: AsyncSession, conversation_id: str, user_message: dict, replies: Iterable[dict], now: datetime
 ) -> list[Message]:
-    """Append the person's message and the bot's replies (one INSERT on PostgreSQL);
-    returns the bot's rows with their ids."""
+    """Append the person's message and the bot's replies in one INSERT; returns the
+    bot's rows with their ids."""
     rows = await _insert(
         session,
         [_row(conversation_id, "user", user_message, now), *(_row(conversation_id, "bot", r, now) for r in replies)],
@@ -63,12 +63,13 @@ async def _insert(session: AsyncSession, rows: list[Message]) -> list[Message]:
     if not rows:
         return rows
     values = [{column: getattr(row, column) for column in _MESSAGE_COLUMNS} for row in rows]
-    if (await session.connection()).dialect.name == "postgresql":
+    dialect = (await session.connection()).dialect.name
+    if dialect == "postgresql":
         result = await session.execute(insert(Message).values(values).returning(Message.id))
         # The ids come from the sequence in the order of the VALUES list, so sorted
         # ascending they match the rows whatever order RETURNING lists them in.
         new_ids = sorted(result.scalars())
-    elif (await session.connection()).dialect.name == "sqlite":
+    elif dialect == "sqlite":
         # SQLAlchemy 1.4 has no RETURNING for SQLite. Inside the write transaction no
         # one else inserts, and SQLite numbers the rows of one INSERT one after the
         # other (the largest id so far plus one), so the last id gives them all.

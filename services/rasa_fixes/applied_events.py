@@ -32,24 +32,33 @@ class _Applied:
         self.applied = applied
 
 
+def appended_since(events, seen_events, count: int, last_event) -> list | None:
+    """The events added to the deque `events` since it was `seen_events` holding `count`
+    events, the last being `last_event` - if Rasa's `applied_events` simply appends each
+    of them; None when anything else happened (another deque, a rewritten history)."""
+    if events is not seen_events or len(events) < count or (count and events[count - 1] is not last_event):
+        return None
+    new_events = [events[i] for i in range(count, len(events))]
+    return None if any(isinstance(event, NOT_APPENDED) for event in new_events) else new_events
+
+
+def has_loop(events) -> bool:
+    """Whether a loop (form) ran: its actions can undo earlier turns, so no shortcut holds."""
+    return any(isinstance(event, ActiveLoop) and event.name for event in events)
+
+
 def applied_events(tracker: DialogueStateTracker) -> list:
     """Rasa's `applied_events()`, continued from the last call where it can be."""
     events = tracker.events
     cached: _Applied | None = tracker.__dict__.get(CACHE_ATTRIBUTE)
-    if (
-        cached is not None
-        and cached.events is events
-        and len(events) >= cached.count
-        and (cached.count == 0 or events[cached.count - 1] is cached.last_event)
-    ):
-        new_events = [events[i] for i in range(cached.count, len(events))]
-        if not any(isinstance(event, NOT_APPENDED) for event in new_events):
-            cached.applied.extend(new_events)
-            cached.count = len(events)
-            cached.last_event = events[-1] if events else None
-            return list(cached.applied)
+    new_events = appended_since(events, cached.events, cached.count, cached.last_event) if cached else None
+    if new_events is not None:
+        cached.applied.extend(new_events)
+        cached.count = len(events)
+        cached.last_event = events[-1] if events else None
+        return list(cached.applied)
     applied = RASA_APPLIED_EVENTS(tracker)
-    if any(isinstance(event, ActiveLoop) and event.name for event in events):
+    if has_loop(events):
         tracker.__dict__.pop(CACHE_ATTRIBUTE, None)
     else:
         tracker.__dict__[CACHE_ATTRIBUTE] = _Applied(events, list(applied))

@@ -28,10 +28,10 @@ from typing import Any, Optional
 
 from rasa.shared.core.constants import PREVIOUS_ACTION, USER
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from services.rasa_fixes.applied_events import NOT_APPENDED
+from services.rasa_fixes.applied_events import appended_since, has_loop
 
 FOLDS_ATTRIBUTE = "_incremental_state_folds"
 
@@ -51,14 +51,11 @@ class _Fold:
         self.last_ml_action: Optional[dict] = None
         self.hidden = False
 
-    def fits(self, domain: Domain, tracker: DialogueStateTracker) -> bool:
-        events = tracker.events
-        return (
-            self.domain is domain
-            and self.events is events
-            and len(events) >= self.consumed
-            and (self.consumed == 0 or events[self.consumed - 1] is self.last_event)
-        )
+    def new_events(self, domain: Domain, tracker: DialogueStateTracker) -> list | None:
+        """The tracker's events since this fold, if it can simply go on with them."""
+        if self.domain is not domain:
+            return None
+        return appended_since(tracker.events, self.events, self.consumed, self.last_event)
 
 
 def _visit(
@@ -111,14 +108,9 @@ def past_states(
     folds: dict = tracker.__dict__.setdefault(FOLDS_ATTRIBUTE, {})
     fold = folds.get(key)
     events = tracker.events
-    new_events = None
-    if fold is not None and fold.fits(domain, tracker):
-        new_events = [events[i] for i in range(fold.consumed, len(events))]
-        if any(isinstance(event, NOT_APPENDED) for event in new_events):
-            new_events = None
+    new_events = fold.new_events(domain, tracker) if fold is not None else None
     if new_events is None:
-        if any(isinstance(event, ActiveLoop) and event.name for event in events):
-            # Loop actions can undo earlier turns (Rasa's applied_events): no shortcut.
+        if has_loop(events):
             folds.pop(key, None)
             return domain.states_for_tracker_history(tracker, *arguments)
         fold = _Fold(domain, tracker)
