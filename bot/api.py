@@ -54,9 +54,12 @@ async def _require_conversation(session, conversation_id: str) -> None:
 async def list_messages(request: web.Request) -> web.Response:
     """The transcript so far, so a reloaded page (same tab) can show it again."""
     conversation_id = _conversation_id(request)
-    async with request.app[keys.DB]() as s:
-        await _require_conversation(s, conversation_id)
-        rows = await queries.list_messages(s, conversation_id)
+    # Under the conversation's lock: a turn whose reply has just gone out may still be
+    # storing it, and a reload should show it.
+    async with chat.hold_conversation(request.app, conversation_id):
+        async with request.app[keys.DB]() as s:
+            await _require_conversation(s, conversation_id)
+            rows = await queries.list_messages(s, conversation_id)
     body = {"messages": [chat.message_json(r) for r in rows]}
     state = await handoff.widget_state(request.app, conversation_id)
     if state is not None:

@@ -21,6 +21,7 @@ from bot.statistics import views as statistics
 from bot.statistics.recording import RecentTallies
 from bot.storage.compaction import TrackerCompactor
 from bot.storage.engine import make_engine, make_sessionmaker
+from bot.storage.message_ids import MessageIds
 from bot.storage.models import Base
 
 
@@ -30,10 +31,14 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     app[keys.DB] = make_sessionmaker(engine)
+    async with app[keys.DB]() as s:
+        app[keys.MESSAGE_IDS] = await MessageIds.after_stored(s)
     tracker_engine = make_engine(settings.tracker_async_url) if settings.tracker_async_url else None
     app[keys.TRACKER_DB] = make_sessionmaker(tracker_engine) if tracker_engine else None
     app[keys.COMPACTOR] = TrackerCompactor(tracker_engine)
     yield
+    # Turns whose replies went out may still be storing their transcript.
+    await app[keys.LOCKS].drain()
     await engine.dispose()
     if tracker_engine is not None:
         await tracker_engine.dispose()
@@ -66,6 +71,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[keys.SETTINGS] = settings
     app[keys.LOCKS] = ConversationLocks()
+    app[keys.UNSTORED] = set()
     app[keys.CONVERSATION_LIMITER] = RateLimiter(settings.rate_conversation_per_minute, settings.rate_conversation_burst)
     app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_client_per_minute, settings.rate_client_burst)
     app[keys.TALLIES] = RecentTallies()

@@ -8,17 +8,22 @@ a payload.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot import errors, keys
 from bot.desk import handoff, tickets
 from bot.errors import ApiError
+from bot.locks import Holding, LockWaitExceeded
 from bot.rasa_client import RasaUnavailable
 from bot.scrubber import scrub
 from bot.statistics import recording as statistics
@@ -99,11 +104,16 @@ async def _ask_rasa(app: web.Application, conversation_id: str, text: str, metad
         replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailable:
         raise ApiError(503, errors.unavailable(app[keys.SETTINGS].help_phone)) from None
-    if not replies and not await app[keys.RASA].actions_answer():
-        # Rasa carries on without the action server and answers nothing at all:
-        # tell the person plainly, with the phone number, instead of silence.
-        logger.warning("actions_unreachable")
-        return [{"text": errors.actions_unavailable(app[keys.SETTINGS].help_phone)}]
+    if not replies:
+        if not await app[keys.RASA].actions_answer():
+            # Rasa carries on without the action server and answers nothing at all:
+            # tell the person plainly, with the phone number, instead of silence.
+            logger.warning("actions_unreachable")
+            return [{"text": errors.actions_unavailable(app[keys.SETTINGS].help_phone)}]
+        # The bot answers every message; Rasa's REST channel reports a failure inside
+        # (its tracker store unreachable, say) as an answer with nothing in it.
+        logger.warning("rasa_answered_nothing")
+        raise ApiError(503, errors.unavailable(app[keys.SETTINGS].help_phone))
     return replies
 
 
@@ -115,7 +125,7 @@ async def start_conversation(app: web.Application) -> tuple[str, list[dict]]:
     """Create a conversation and return its id with the bot's greeting."""
     conversation_id = str(uuid.uuid4())
     db = app[keys.DB]
-    async with app[keys.LOCKS].hold(conversation_id):
+    async with app[keys.LOCKS].hold(conversation_id) as holding:
         async with db() as s, s.begin():
             await queries.create_conversation(s, conversation_id, utcnow())
         try:
@@ -125,21 +135,33 @@ async def start_conversation(app: web.Application) -> tuple[str, list[dict]]:
                 await queries.delete_conversation(s, conversation_id)
             raise
         async with db() as s, s.begin():
-            rows = await queries.add_messages(s, conversation_id, "bot", replies, utcnow())
+            rows = await queries.add_messages(s, conversation_id, "bot", replies, utcnow(), app[keys.MESSAGE_IDS])
             await queries.record_turn(s, conversation_id, _offered(replies), utcnow())
+        holding.leave_known(_offered(replies))
     logger.info("conversation_started replies=%d", len(rows))
     return conversation_id, [message_json(r) for r in rows]
 
 
 async def take_turn(app: web.Application, conversation_id: str, client: str, data: object) -> list[dict]:
-    """Handle one user message or button press; return the bot's replies as JSON."""
+    """Handle one user message or button press; return the bot's replies as JSON.
+
+    The reply goes out as soon as Rasa has answered; the transcript, the buttons now
+    offered and the statistics are stored right after, still under the conversation's
+    lock (so its next turn, a deletion or a transcript read waits for them). A turn
+    that queues a handoff is stored first: the ticket must exist before the person
+    is told they are in the queue."""
     settings = app[keys.SETTINGS]
     user_input = parse_input(data, settings.max_message_chars)
     check_rate(app, conversation_id, client)
     db = app[keys.DB]
-    async with app[keys.LOCKS].hold(conversation_id):
-        async with db() as s:
-            offered_buttons, ticket = await tickets.offered_buttons_and_open_ticket(s, conversation_id)
+    queued = None
+    async with hold_conversation(app, conversation_id) as holding:
+        # The buttons the previous turn offered, if it was a bot turn and nothing else
+        # has touched the conversation since; otherwise from the database.
+        offered_buttons, ticket = holding.known, None
+        if offered_buttons is None:
+            async with db() as s:
+                offered_buttons, ticket = await tickets.offered_buttons_and_open_ticket(s, conversation_id)
         if offered_buttons is None:
             raise ApiError(404, errors.UNKNOWN_CONVERSATION)
         if ticket is not None:
@@ -162,22 +184,89 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
                 raise ApiError(400, errors.EMPTY_TEXT)
         replies = await _ask_rasa(app, conversation_id, sent, {"desk": handoff.desk_status(app)})
         now = utcnow()
-        tallies = app[keys.TALLIES]
-        count = tallies.adds_something(conversation_id, replies)
-        async with db() as s, s.begin():
-            rows = await queries.add_exchange(s, conversation_id, {"text": shown}, replies, now)
-            exists = await queries.record_turn(s, conversation_id, _offered(replies), now)
-            if count:
-                await statistics.record_replies(s, conversation_id, replies, now, conversation_exists=exists)
-        if count:
-            tallies.remember(conversation_id, replies)
-        out = [message_json(r) for r in rows]
-        queued = await handoff.queue_from_replies(app, conversation_id, replies)
+        ids = app[keys.MESSAGE_IDS]
+        rows = [
+            *queries.new_messages(conversation_id, "user", [{"text": shown}], now, ids),
+            *queries.new_messages(conversation_id, "bot", replies, now, ids),
+        ]
+        out = [message_json(r) for r in rows[1:]]
+        if handoff.queued_handoff(replies) is None:
+            holding.leave_known(_offered(replies))
+            holding.hand_over(lambda: _store_turn_soon(app, conversation_id, rows, replies, now))
+        else:
+            await _store_turn(app, conversation_id, rows, replies, now)
+            queued = await handoff.queue_from_replies(app, conversation_id, replies)
     logger.info("turn kind=%s replies=%d", "button" if user_input.button else "text", len(out))
     await app[keys.HUB].publish(conversation_id, {"type": "messages", "messages": out})
     if queued is not None:
         await handoff.publish_positions(app)
     return out
+
+
+# A turn whose reply has gone out is stored again every STORE_RETRY_SECONDS while
+# the database is unreachable (a restart), for up to STORE_GIVE_UP_SECONDS; then it
+# is logged as lost. Meanwhile the conversation's next message waits at most
+# WAIT_FOR_UNSTORED_SECONDS and is otherwise refused with a clear error (not sent
+# to Rasa), so the person is never kept hanging while the database is away.
+STORE_RETRY_SECONDS = 0.25
+STORE_GIVE_UP_SECONDS = 60.0
+WAIT_FOR_UNSTORED_SECONDS = 2.0
+
+
+@asynccontextmanager
+async def hold_conversation(app: web.Application, conversation_id: str) -> AsyncIterator[Holding]:
+    """The conversation's lock, waited for only briefly while its last turn is still
+    waiting for the database (503 then)."""
+    wait = WAIT_FOR_UNSTORED_SECONDS if conversation_id in app[keys.UNSTORED] else None
+    try:
+        async with app[keys.LOCKS].hold(conversation_id, wait_seconds=wait) as holding:
+            yield holding
+    except LockWaitExceeded:  # only the wait above sets a limit
+        logger.warning("turn_refused_unstored")
+        raise ApiError(503, errors.unavailable(app[keys.SETTINGS].help_phone)) from None
+
+
+async def _store_turn(app: web.Application, conversation_id: str, rows: list[Message], replies: list[dict], now: datetime) -> None:
+    """The exchange, the buttons the person may press next, and the statistics, in one transaction."""
+    tallies = app[keys.TALLIES]
+    count = tallies.adds_something(conversation_id, replies)
+    async with app[keys.DB]() as s, s.begin():
+        await queries.insert_messages(s, rows)
+        exists = await queries.record_turn(s, conversation_id, _offered(replies), now)
+        if count:
+            await statistics.record_replies(s, conversation_id, replies, now, conversation_exists=exists)
+    if count:
+        tallies.remember(conversation_id, replies)
+
+
+async def _store_turn_soon(app: web.Application, conversation_id: str, rows: list[Message], replies: list[dict], now: datetime) -> None:
+    """`_store_turn` after the reply has gone out: tried again while the database is
+    unreachable, since the person can no longer be told."""
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + STORE_GIVE_UP_SECONDS
+    unstored = app[keys.UNSTORED]
+    attempts = 0
+    try:
+        while True:
+            attempts += 1
+            try:
+                await _store_turn(app, conversation_id, rows, replies, now)
+            except IntegrityError:
+                raise
+            except (DBAPIError, OSError) as exc:
+                if loop.time() >= give_up_at:
+                    logger.error("turn_store_failed type=%s attempts=%d", type(exc).__name__, attempts)
+                    return
+                if attempts == 1:
+                    logger.warning("turn_store_retry type=%s", type(exc).__name__)
+                    unstored.add(conversation_id)
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+                continue
+            if attempts > 1:
+                logger.warning("turn_store_recovered attempts=%d", attempts)
+            return
+    finally:
+        unstored.discard(conversation_id)
 
 
 async def end_conversation(app: web.Application, conversation_id: str) -> bool:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.rate_limit import RateLimiter
     from bot.storage.compaction import TrackerCompactor
+    from bot.storage.message_ids import MessageIds
     from bot.desk.live import DeskHub
     from bot.desk.presence import Presence
     from bot.desk.throttle import LoginThrottle
@@ -23,10 +24,14 @@ SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 # Session factories: the gateway's own database and Rasa's tracker store (None: not configured).
 DB: web.AppKey["sessionmaker"] = web.AppKey("db")
 TRACKER_DB: web.AppKey["sessionmaker | None"] = web.AppKey("tracker_db")
+# Transcript message ids, handed out by the gateway so a reply carries them before it is stored.
+MESSAGE_IDS: web.AppKey["MessageIds"] = web.AppKey("message_ids")
 COMPACTOR: web.AppKey["TrackerCompactor"] = web.AppKey("compactor")
 RASA: web.AppKey["RasaClient"] = web.AppKey("rasa")
 HUB: web.AppKey["Hub"] = web.AppKey("hub")
 LOCKS: web.AppKey["ConversationLocks"] = web.AppKey("locks")
+# Conversations whose last turn answered but could not be stored yet (database away).
+UNSTORED: web.AppKey["set[str]"] = web.AppKey("unstored")
 CONVERSATION_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("conversation_limiter")
 CLIENT_LIMITER: web.AppKey["RateLimiter"] = web.AppKey("client_limiter")
 # What the statistics already hold for recent conversations (turns that add nothing skip them).

@@ -129,7 +129,7 @@ async def forward_to_counsellor(app: web.Application, ticket: Ticket, text: str)
 
     now = utcnow()
     async with app[keys.DB]() as s, s.begin():
-        rows = await queries.add_messages(s, ticket.conversation_id, "user", [{"text": text}], now)
+        rows = await queries.add_messages(s, ticket.conversation_id, "user", [{"text": text}], now, app[keys.MESSAGE_IDS])
         await queries.record_turn(s, ticket.conversation_id, [], now)
     messages = [message_json(r) for r in rows]
     await _push_to_counsellor(app, ticket, messages)
@@ -181,7 +181,7 @@ async def counsellor_says(app: web.Application, ticket_id: int, counsellor: Coun
             current = await tickets.get_ticket(s, ticket_id)
             if current is None or current.status != tickets.ACTIVE:
                 raise ApiError(409, NOT_YOURS)
-            rows = await queries.add_messages(s, ticket.conversation_id, "counsellor", [{"text": text}], now)
+            rows = await queries.add_messages(s, ticket.conversation_id, "counsellor", [{"text": text}], now, app[keys.MESSAGE_IDS])
             await queries.record_turn(s, ticket.conversation_id, [], now)
         messages = [message_json(r) for r in rows]
         await _push_messages(app, ticket, messages)
@@ -242,7 +242,7 @@ async def _resume_bot(app: web.Application, ticket: Ticket, outcome: str) -> lis
     async with app[keys.DB]() as s, s.begin():
         if not await queries.record_turn(s, conversation_id, _offered(replies), now):
             return []  # the conversation is gone
-        rows = await queries.add_messages(s, conversation_id, "bot", replies, now)
+        rows = await queries.add_messages(s, conversation_id, "bot", replies, now, app[keys.MESSAGE_IDS])
     messages = [message_json(r) for r in rows]
     await _push_messages(app, ticket, messages)
     return messages

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.message_ids import MessageIds
 from bot.storage.models import Conversation, Message, tracker_events
 
 
@@ -24,64 +25,41 @@ async def get_conversation(session: AsyncSession, conversation_id: str) -> Conve
     return await session.get(Conversation, conversation_id)
 
 
+def new_messages(
+    conversation_id: str, sender: str, messages: Iterable[dict], now: datetime, ids: MessageIds
+) -> list[Message]:
+    """Transcript rows for messages from one sender, with their ids, not yet stored."""
+    messages = list(messages)
+    return [
+        Message(
+            id=message_id,
+            conversation_id=conversation_id,
+            sender=sender,
+            text=message.get("text"),
+            buttons=message.get("buttons"),
+            custom=message.get("custom"),
+            created_at=now,
+        )
+        for message_id, message in zip(ids.take(len(messages)), messages)
+    ]
+
+
+_MESSAGE_COLUMNS = ("id", "conversation_id", "sender", "text", "buttons", "custom", "created_at")
+
+
+async def insert_messages(session: AsyncSession, rows: list[Message]) -> None:
+    """Store rows made by `new_messages` with one INSERT (the ORM sends one per row
+    on SQLite): this runs on every turn."""
+    if rows:
+        await session.execute(insert(Message).values([{c: getattr(row, c) for c in _MESSAGE_COLUMNS} for row in rows]))
+
+
 async def add_messages(
-    session: AsyncSession, conversation_id: str, sender: str, messages: Iterable[dict], now: datetime
+    session: AsyncSession, conversation_id: str, sender: str, messages: Iterable[dict], now: datetime, ids: MessageIds
 ) -> list[Message]:
     """Append messages from one sender to the transcript; returns them with their ids."""
-    return await _insert(session, [_row(conversation_id, sender, m, now) for m in messages])
-
-
-async def add_exchange(
-    session: AsyncSession, conversation_id: str, user_message: dict, replies: Iterable[dict], now: datetime
-) -> list[Message]:
-    """Append the person's message and the bot's replies in one INSERT; returns the
-    bot's rows with their ids."""
-    rows = await _insert(
-        session,
-        [_row(conversation_id, "user", user_message, now), *(_row(conversation_id, "bot", r, now) for r in replies)],
-    )
-    return rows[1:]
-
-
-def _row(conversation_id: str, sender: str, message: dict, now: datetime) -> Message:
-    return Message(
-        conversation_id=conversation_id,
-        sender=sender,
-        text=message.get("text"),
-        buttons=message.get("buttons"),
-        custom=message.get("custom"),
-        created_at=now,
-    )
-
-
-_MESSAGE_COLUMNS = ("conversation_id", "sender", "text", "buttons", "custom", "created_at")
-
-
-async def _insert(session: AsyncSession, rows: list[Message]) -> list[Message]:
-    """One INSERT for all rows instead of one per row (the ORM's way on SQLite): this
-    runs on every turn."""
-    if not rows:
-        return rows
-    values = [{column: getattr(row, column) for column in _MESSAGE_COLUMNS} for row in rows]
-    dialect = (await session.connection()).dialect.name
-    if dialect == "postgresql":
-        result = await session.execute(insert(Message).values(values).returning(Message.id))
-        # The ids come from the sequence in the order of the VALUES list, so sorted
-        # ascending they match the rows whatever order RETURNING lists them in.
-        new_ids = sorted(result.scalars())
-    elif dialect == "sqlite":
-        # SQLAlchemy 1.4 has no RETURNING for SQLite. Inside the write transaction no
-        # one else inserts, and SQLite numbers the rows of one INSERT one after the
-        # other (the largest id so far plus one), so the last id gives them all.
-        result = await session.execute(insert(Message).values(values))
-        last = result.lastrowid
-        new_ids = list(range(last - len(rows) + 1, last + 1))
-    else:
-        session.add_all(rows)
-        await session.flush()
-        return rows
-    for row, new_id in zip(rows, new_ids):
-        row.id = new_id
+    rows = new_messages(conversation_id, sender, messages, now, ids)
+    await insert_messages(session, rows)
     return rows
 
 

@@ -1,11 +1,13 @@
-"""Fixes for per-message costs in Rasa 3.6 that no setting reaches, installed by
-`services.rasa_launcher` before Rasa starts; nothing in `.venv` is changed.
+"""Fixes for Rasa 3.6 behaviour that no setting reaches (per-message costs, and one
+silent fallback), installed by `services.rasa_launcher` before Rasa starts; nothing
+in `.venv` is changed.
 
 - `action_response_validation`: the action server's answer checked with a validator built once.
 - `applied_events`: the tracker's applied events extended per event, not recomputed per call.
 - `incremental_states`: the policies' dialogue states folded once per event, not per prediction.
 - `rule_policy_log`: the rule policy's debug text built only when debug messages are written.
 - `action_payload`: the action server gets the latest turns, not every event of the conversation.
+- `tracker_store_errors`: a failing tracker store fails the message; no fallback to memory.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ def install() -> None:
         applied_events,
         incremental_states,
         rule_policy_log,
+        tracker_store_errors,
     )
 
     action_response_validation.install()
@@ -24,3 +27,4 @@ def install() -> None:
     incremental_states.install()
     rule_policy_log.install()
     action_payload.install()
+    tracker_store_errors.install()

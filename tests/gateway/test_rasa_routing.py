@@ -137,10 +137,15 @@ async def test_action_server_down_gives_a_clear_reply_with_the_phone(client, sta
 
 
 @pytest.mark.asyncio
-async def test_empty_reply_with_the_action_server_up_stays_empty(client, start, fake_rasa, monkeypatch):
-    """E.g. a paused conversation: Rasa rightly says nothing."""
+async def test_empty_reply_with_the_action_server_up_is_a_clear_error(client, start, fake_rasa, monkeypatch):
+    """The bot answers every message. Rasa's REST channel answers `[]` when something
+    inside it failed (its tracker store unreachable), and a conversation left paused
+    by a failed resume gets nothing either: the person is told plainly, with the
+    phone number, instead of silence, and nothing is added to the transcript."""
     conversation_id = await start(client)
     monkeypatch.setattr(fake_rasa, "reply", lambda sender, message: [])
     response = await client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo"})
-    assert response.status == 200
-    assert (await response.json())["messages"] == []
+    assert response.status == 503
+    assert "22 40 28 00" in (await response.json())["error"]
+    messages = (await (await client.get(f"/api/conversations/{conversation_id}/messages")).json())["messages"]
+    assert [m["from"] for m in messages] == ["bot"]
