@@ -30,7 +30,7 @@ class Unreachable(InMemoryTrackerStore):
 
 @pytest.fixture
 def fixed(monkeypatch):
-    for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
+    for name in tracker_store_errors.PASSED_THROUGH:
         monkeypatch.setattr(FailSafeTrackerStore, name, getattr(FailSafeTrackerStore, name))
     tracker_store_errors.install()
 

@@ -14,52 +14,30 @@ event (no conversation content: database errors can quote the stored events).
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable
 
 from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
 
-def _failed(operation: str, error: Exception) -> None:
-    logger.error("tracker_store_failed operation=%s type=%s", operation, type(error).__name__)
+PASSED_THROUGH = ("retrieve", "retrieve_full_tracker", "save", "keys")
 
 
-async def retrieve(self: FailSafeTrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
-    try:
-        return await self._tracker_store.retrieve(sender_id)
-    except Exception as error:
-        _failed("retrieve", error)
-        raise
+def _passing_errors(name: str) -> Callable[..., Awaitable[Any]]:
+    """The wrapper's `name` calling the tracker store's, with no fallback."""
 
+    async def call(self: FailSafeTrackerStore, *args: Any) -> Any:
+        try:
+            return await getattr(self._tracker_store, name)(*args)
+        except Exception as error:
+            logger.error("tracker_store_failed operation=%s type=%s", name, type(error).__name__)
+            raise
 
-async def retrieve_full_tracker(self: FailSafeTrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
-    try:
-        return await self._tracker_store.retrieve_full_tracker(sender_id)
-    except Exception as error:
-        _failed("retrieve_full_tracker", error)
-        raise
-
-
-async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
-    try:
-        await self._tracker_store.save(tracker)
-    except Exception as error:
-        _failed("save", error)
-        raise
-
-
-async def keys(self: FailSafeTrackerStore) -> Any:
-    try:
-        return await self._tracker_store.keys()
-    except Exception as error:
-        _failed("keys", error)
-        raise
+    call.__name__ = name
+    return call
 
 
 def install() -> None:
-    FailSafeTrackerStore.retrieve = retrieve
-    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
-    FailSafeTrackerStore.save = save
-    FailSafeTrackerStore.keys = keys
+    for name in PASSED_THROUGH:
+        setattr(FailSafeTrackerStore, name, _passing_errors(name))
