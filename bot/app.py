@@ -27,7 +27,7 @@ from bot.storage.models import Base
 
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    engine = make_engine(settings.gateway_db_url, wal=True)
+    engine = make_engine(settings.gateway_db_url, fast_commits=True)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     app[keys.DB] = make_sessionmaker(engine)

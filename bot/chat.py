@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import AsyncIterator
 
 from aiohttp import web
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from bot import errors, keys
 from bot.desk import handoff, tickets
@@ -253,8 +253,8 @@ async def _store_turn_soon(app: web.Application, conversation_id: str, rows: lis
             try:
                 await _store_turn(app, conversation_id, rows, replies, now)
             except IntegrityError:
-                raise
-            except (DBAPIError, OSError) as exc:
+                raise  # stored already (or never storable): trying again cannot help
+            except Exception as exc:  # noqa: BLE001 - a database going away raises many kinds (asyncpg's own too)
                 if loop.time() >= give_up_at:
                     logger.error("turn_store_failed type=%s attempts=%d", type(exc).__name__, attempts)
                     return

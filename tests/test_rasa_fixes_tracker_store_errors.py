@@ -49,10 +49,13 @@ def test_errors_go_through_and_nothing_is_kept(fixed, caplog):
     tracker = DialogueStateTracker.from_events("a", [UserUttered("Jeg drikker for mye")])
     with caplog.at_level(logging.ERROR, logger=tracker_store_errors.__name__):
         for call in (store.retrieve("a"), store.retrieve_full_tracker("a"), store.save(tracker), store.keys()):
-            with pytest.raises(ConnectionRefusedError):
+            with pytest.raises(tracker_store_errors.TrackerStoreUnavailable) as raised:
                 asyncio.run(call)
+            assert "drikker" not in str(raised.value) and raised.value.__cause__ is None
+            assert raised.value.__suppress_context__
     assert store._fallback_tracker_store is None  # never made
     assert "tracker_store_failed operation=save type=ConnectionRefusedError" in caplog.text
+    assert "tracker_store_failed operation=retrieve type=ConnectionRefusedError" in caplog.text
     assert "drikker" not in caplog.text
 
 

@@ -36,7 +36,7 @@ def ask_password(prompt: Callable[[str], str] = getpass.getpass) -> str:
 
 async def run_command(settings: Settings, args: argparse.Namespace, prompt: Callable[[str], str] = getpass.getpass) -> str:
     """Carry out one `counsellor` command; returns what to print. AccountError when refused."""
-    engine = make_engine(settings.gateway_db_url, wal=True)
+    engine = make_engine(settings.gateway_db_url, fast_commits=True)
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)

@@ -4,7 +4,8 @@ Rasa writes the tracker with its own connections, which leave copies of old rows
 in the file's free space (page splits, deletes without secure_delete). Deleting
 the rows, at once on "Slett samtalen", makes a transcript unreadable to every
 query; a VACUUM after deletions, at most once per retention round, also removes
-those leftovers from the file. Other databases (PostgreSQL) need nothing here.
+those leftovers from the file, and a checkpoint empties the write-ahead log
+(`services/tracker_store.py`). Other databases (PostgreSQL) need nothing here.
 """
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ class TrackerCompactor:
             async with self._engine.connect() as conn:
                 autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 await autocommit.exec_driver_sql("VACUUM")
+                # Rasa writes the file ahead-log style: move the log into the file and
+                # empty it, or the deleted rows are still written there.
+                busy, _, _ = (await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
         except OperationalError:
-            self.pending = True  # busy: try again next round
+            busy = True
+        if busy:
+            self.pending = True  # try again next round
             logger.warning("tracker_compaction_postponed")
             return False
         logger.info("tracker_compacted")

@@ -8,6 +8,7 @@ in `.venv` is changed.
 - `rule_policy_log`: the rule policy's debug text built only when debug messages are written.
 - `action_payload`: the action server gets the latest turns, not every event of the conversation.
 - `tracker_store_errors`: a failing tracker store fails the message; no fallback to memory.
+- `rest_channel_log`: the REST channel's error log lines without the message text.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def install() -> None:
         action_response_validation,
         applied_events,
         incremental_states,
+        rest_channel_log,
         rule_policy_log,
         tracker_store_errors,
     )
@@ -28,3 +30,4 @@ def install() -> None:
     rule_policy_log.install()
     action_payload.install()
     tracker_store_errors.install()
+    rest_channel_log.install()

@@ -9,7 +9,8 @@ in the tracker store, and a copy of the conversation stayed in the Rasa process
 where deleting the conversation does not reach. Now the error goes through: Rasa's
 REST channel answers with no messages, which the gateway turns into a clear error
 with the phone number, and the message is not taken. The error is logged as an
-event (no conversation content: database errors can quote the stored events).
+event and raised as `TrackerStoreUnavailable` (no conversation content: database
+errors can quote the stored events).
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from typing import Any, Awaitable, Callable
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 logger = logging.getLogger(__name__)
+
+
+class TrackerStoreUnavailable(Exception):
+    """The tracker store failed; which call, and nothing of the conversation."""
 
 
 PASSED_THROUGH = ("retrieve", "retrieve_full_tracker", "save", "keys")
@@ -32,7 +37,9 @@ def _passing_errors(name: str) -> Callable[..., Awaitable[Any]]:
             return await getattr(self._tracker_store, name)(*args)
         except Exception as error:
             logger.error("tracker_store_failed operation=%s type=%s", name, type(error).__name__)
-            raise
+            # Not the database's own error: its text can quote the events (what the
+            # person wrote), and Rasa logs the traceback of a failed message.
+            raise TrackerStoreUnavailable(name) from None
 
     call.__name__ = name
     return call

@@ -82,6 +82,6 @@ def test_conversation_through_the_gateway(live_stack):
     # tracker file (where Rasa leaves copies of old rows) in its next retention round.
     assert not stored_in("gateway.db")
     deadline = time.monotonic() + 30
-    while marker.encode() in (live_stack.var_dir / "tracker.db").read_bytes():
+    while stored_in("tracker.db"):
         assert time.monotonic() < deadline, "the deleted transcript is still in tracker.db"
         time.sleep(0.5)

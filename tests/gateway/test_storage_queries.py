@@ -97,8 +97,8 @@ async def test_only_the_gateways_own_file_is_written_ahead_log_style(tmp_path):
     from sqlalchemy import text
 
     modes = {}
-    for name, wal in (("gateway.db", True), ("tracker.db", False)):
-        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / name}", wal=wal)
+    for name, fast in (("gateway.db", True), ("tracker.db", False)):
+        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / name}", fast_commits=fast)
         async with engine.connect() as conn:
             journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
             synchronous = (await conn.execute(text("PRAGMA synchronous"))).scalar()

@@ -99,7 +99,10 @@ def unreachable():
 async def test_a_briefly_unreachable_database_is_waited_for(client, start, monkeypatch, quick_retries, caplog):
     conversation_id = await start(client)
     original = queries.insert_messages
-    failures = [unreachable(), unreachable()]
+    class InternalClientError(Exception):
+        """asyncpg raises its own errors, unwrapped, when PostgreSQL shuts down mid-query."""
+
+    failures = [InternalClientError(), unreachable()]
 
     async def flaky(session, rows):
         if failures:
