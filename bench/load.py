@@ -189,3 +189,27 @@ async def long_conversation(target: Target, turns: int, seed: int) -> list[float
         except TurnFailed:
             return [None] * turns
         return [await _timed_send(target, session, conversation_id, rng.choice(MESSAGES)) for _ in range(turns)]
+
+
+async def long_conversations_side_by_side(targets: Sequence[Target], turns: int, seed: int) -> dict[str, list[float | None]]:
+    """One conversation of `turns` messages per target, the same messages, turn by turn
+    in alternation (target A's turn 1, B's turn 1, A's turn 2, …), so that both meet
+    the machine's load at the same moments; each target's latencies in seconds (None
+    for a failed turn)."""
+    rng = random.Random(seed)
+    texts = [rng.choice(MESSAGES) for _ in range(turns)]
+    latencies: dict[str, list[float | None]] = {t.name: [] for t in targets}
+    async with new_session() as session:
+        ids: dict[str, str | None] = {}
+        for target in targets:
+            try:
+                ids[target.name] = await target.start(session)
+            except TurnFailed:
+                ids[target.name] = None
+        for turn, text in enumerate(texts):
+            order = targets if turn % 2 == 0 else list(reversed(targets))
+            for target in order:
+                conversation_id = ids[target.name]
+                latency = None if conversation_id is None else await _timed_send(target, session, conversation_id, text)
+                latencies[target.name].append(latency)
+    return latencies

@@ -84,10 +84,9 @@ async def run_plan(
             await load.capacity(
                 target, capacity[target.name], plan.capacity_conversations, plan.capacity_seconds, plan.capacity_warmup, seed + 100 + index
             )
-        long = {}
-        for target in targets:
-            log(f"  long conversation, {target.name}: {plan.long_turns} turns")
-            long[target.name] = long_summary(await load.long_conversation(target, plan.long_turns, seed + 200), plan.long_window)
+        log(f"  long conversation, {' and '.join(t.name for t in targets)} side by side: {plan.long_turns} turns")
+        series = await load.long_conversations_side_by_side(targets, plan.long_turns, seed + 200)
+        long = {name: long_summary(latencies, plan.long_window) for name, latencies in series.items()}
     for shape, measured in (("chat", chat), ("capacity", capacity)):
         summaries = {name: summarise(m.latencies, m.errors, m.seconds) for name, m in measured.items()}
         result[shape] = {name: s.as_dict() for name, s in summaries.items()}
