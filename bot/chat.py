@@ -1,5 +1,5 @@
 """One turn of a conversation, shared by the HTTP and WebSocket routes:
-validate, rate-limit, scrub, check buttons, ask Rasa, store, push.
+validate, rate-limit, scrub, check buttons, ask Rasa, answer and push, then store.
 
 Typed text never reaches Rasa as a command: leading slashes are removed, so
 "/restart" arrives as the word "restart". Only a button the bot offered in its
