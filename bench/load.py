@@ -179,18 +179,6 @@ async def capacity(target: Target, into: Measured, conversations: int, seconds: 
     into.seconds += seconds
 
 
-async def long_conversation(target: Target, turns: int, seed: int) -> list[float | None]:
-    """One conversation of `turns` messages, one after the other; each turn's latency
-    in seconds (None for a failed turn)."""
-    rng = random.Random(seed)
-    async with new_session() as session:
-        try:
-            conversation_id = await target.start(session)
-        except TurnFailed:
-            return [None] * turns
-        return [await _timed_send(target, session, conversation_id, rng.choice(MESSAGES)) for _ in range(turns)]
-
-
 async def long_conversations_side_by_side(targets: Sequence[Target], turns: int, seed: int) -> dict[str, list[float | None]]:
     """One conversation of `turns` messages per target, the same messages, turn by turn
     in alternation (target A's turn 1, B's turn 1, A's turn 2, …), so that both meet

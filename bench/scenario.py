@@ -71,9 +71,8 @@ async def run_plan(
     targets = [load.RasaTarget(list(rasa_urls)), load.GatewayTarget(gateway_url)]
     result: dict = {"load_before": os.getloadavg()}
     async with MemorySampler(pids) as memory:
-        for target in targets:
-            log(f"  warming up {target.name}: {plan.warmup_turns} turns")
-            await load.long_conversation(target, plan.warmup_turns, seed - 1)
+        log(f"  warming up {' and '.join(t.name for t in targets)}: {plan.warmup_turns} turns")
+        await load.long_conversations_side_by_side(targets, plan.warmup_turns, seed - 1)
         chat = {t.name: load.Measured() for t in targets}
         for index, target in enumerate(alternating(targets, plan.chat_rounds)):
             log(f"  chat, {target.name}: {plan.chat_conversations} conversations for {plan.chat_seconds:.0f} s")

@@ -14,6 +14,8 @@ import logging
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.engine import empty_write_ahead_log
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,10 +39,10 @@ class TrackerCompactor:
                 await autocommit.exec_driver_sql("VACUUM")
                 # Rasa writes the file ahead-log style: move the log into the file and
                 # empty it, or the deleted rows are still written there.
-                busy, _, _ = (await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+                emptied = await empty_write_ahead_log(autocommit)
         except OperationalError:
-            busy = True
-        if busy:
+            emptied = False
+        if not emptied:
             self.pending = True  # try again next round
             logger.warning("tracker_compaction_postponed")
             return False

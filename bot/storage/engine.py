@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -67,13 +67,19 @@ def make_engine(url: str, fast_commits: bool = False) -> AsyncEngine:
     return engine
 
 
+async def empty_write_ahead_log(executor: AsyncSession | AsyncConnection) -> bool:
+    """Move every page of an SQLite write-ahead log into the file and empty the log
+    (a file not in WAL mode has none); False if readers kept it from finishing."""
+    busy, _, _ = (await executor.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+    return not busy
+
+
 async def checkpoint_deletions(session: AsyncSession) -> None:
-    """After a deletion (committed): move every page of the write-ahead log into the
-    SQLite file, deleted rows zeroed, and empty the log. Nothing to do elsewhere."""
-    if (await session.connection()).dialect.name != "sqlite":
+    """After a deletion (committed): deleted rows reach the SQLite file zeroed and
+    leave the log. Nothing to do elsewhere."""
+    if session.bind.dialect.name != "sqlite":
         return
-    busy, _, _ = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
-    if busy:
+    if not await empty_write_ahead_log(session):
         logger.warning("checkpoint_incomplete")
 
 

@@ -77,6 +77,30 @@ async def test_the_offered_buttons_still_decide_the_next_turn(client, start, fak
     assert response.status == 200
 
 
+async def test_a_bot_turn_reads_nothing_before_rasa_unless_something_came_between(client, start, monkeypatch):
+    from bot import keys
+    from bot.desk import tickets
+
+    reads = []
+    original = tickets.offered_buttons_and_open_ticket
+
+    async def counted(session, conversation_id):
+        reads.append(conversation_id)
+        return await original(session, conversation_id)
+
+    monkeypatch.setattr(tickets, "offered_buttons_and_open_ticket", counted)
+    conversation_id = await start(client)
+    for text in ("Hei", "Hva gjør jeg?"):
+        assert (await _post(client, conversation_id, text)).status == 200
+    assert reads == []
+    # Anything else done under the conversation's lock (here: nothing said about it)
+    # makes the next turn read the database.
+    async with client.app[keys.LOCKS].hold(conversation_id):
+        pass
+    assert (await _post(client, conversation_id, "Og så?")).status == 200
+    assert reads == [conversation_id]
+
+
 async def test_a_deleted_conversation_is_not_answered_from_memory(client, start, fake_rasa):
     conversation_id = await start(client)
     assert (await _post(client, conversation_id, "Hei")).status == 200
