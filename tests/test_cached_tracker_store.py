@@ -208,3 +208,32 @@ def test_a_turns_events_are_one_insert_and_the_newest_id_is_right(domain, db):
         assert await store.retrieve("a") is tracker  # from memory: the check held
 
     asyncio.run(scenario())
+
+
+def test_an_sqlite_store_keeps_one_connection_and_never_blocks_the_deletion_checkpoint(domain, db):
+    """SQLAlchemy 1.4 would open (and close, checkpointing) a connection per session of
+    an SQLite file; the store keeps one. Kept open between turns, it must not hold
+    the `-wal` file: the gateway's compaction empties it after every deletion."""
+    from sqlalchemy import event
+
+    async def scenario():
+        store = _store(domain, db)
+        connects = []
+        event.listen(store.engine, "connect", lambda *args: connects.append(1))
+        tracker = await _new_conversation(store, "a")
+        for role in ("leder", "kollega", "bht"):
+            tracker = await store.retrieve("a")
+            _turn(tracker, role)
+            await store.save(tracker)
+        assert len(connects) == 1
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with sqlite3.connect(db) as gateway:  # "Slett samtalen", then the compaction's checkpoint
+            gateway.execute("DELETE FROM events WHERE sender_id = 'a'")
+        with sqlite3.connect(db) as gateway:
+            busy, _, _ = gateway.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0
+        assert Path(f"{db}-wal").stat().st_size == 0
+        assert await store.retrieve("a") is None  # the deletion reached the store, not its memory
+
+    asyncio.run(scenario())
