@@ -4,6 +4,7 @@ in `.venv` is changed.
 
 - `action_response_validation`: the action server's answer checked with a validator built once.
 - `applied_events`: the tracker's applied events extended per event, not recomputed per call.
+- `graph_runner`: the model graph run node after node, not through dask's scheduler.
 - `incremental_states`: the policies' dialogue states folded once per event, not per prediction.
 - `rule_policy_log`: the rule policy's debug text built only when debug messages are written.
 - `action_payload`: the action server gets the latest turns, not every event of the conversation.
@@ -18,6 +19,7 @@ def install() -> None:
         action_payload,
         action_response_validation,
         applied_events,
+        graph_runner,
         incremental_states,
         rest_channel_log,
         rule_policy_log,
@@ -26,6 +28,7 @@ def install() -> None:
 
     action_response_validation.install()
     applied_events.install()
+    graph_runner.install()
     incremental_states.install()
     rule_policy_log.install()
     action_payload.install()
