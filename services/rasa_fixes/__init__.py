@@ -8,6 +8,7 @@ in `.venv` is changed.
 - `incremental_states`: the policies' dialogue states folded once per event, not per prediction.
 - `rule_policy_log`: the rule policy's debug text built only when debug messages are written.
 - `action_payload`: the action server gets the latest turns, not every event of the conversation.
+- `tracker_copy`: a tracker's copy cloned from a replay carried on with it, not replayed anew.
 - `tracker_store_errors`: a failing tracker store fails the message; no fallback to memory.
 - `rest_channel_log`: the REST channel's error log lines without the message text.
 """
@@ -23,6 +24,7 @@ def install() -> None:
         incremental_states,
         rest_channel_log,
         rule_policy_log,
+        tracker_copy,
         tracker_store_errors,
     )
 
@@ -32,5 +34,6 @@ def install() -> None:
     incremental_states.install()
     rule_policy_log.install()
     action_payload.install()
+    tracker_copy.install()
     tracker_store_errors.install()
     rest_channel_log.install()
