@@ -3,14 +3,14 @@
 Rasa 3.6 builds its engine without `pool_pre_ping`, so after PostgreSQL restarts
 the first request on every pooled connection fails (the person would see an
 error). This store rebuilds the engine with pre-ping: a dead connection is
-noticed and replaced before it is used. Used by `endpoints.production.yml` as
-`type: services.tracker_store.ReconnectingSQLTrackerStore`.
+noticed and replaced before it is used. Both endpoints files use it through
+`services.cached_tracker_store.CachedSQLTrackerStore`, which builds on it.
 
 An SQLite tracker file (the default profile) keeps its connection open between
 sessions. SQLAlchemy 1.4 opens and closes a new one for every session of an SQLite
 file (its `NullPool`; 2.0 pools them as done here), and each close of the last
-connection also checkpoints the `-wal` file: with three sessions per turn that
-was about a tenth of Rasa's CPU per message. Rasa uses the store from its event
+connection also checkpoints the `-wal` file: with two or more sessions per turn
+that was about a sixth of Rasa's CPU per message. Rasa uses the store from its event
 loop's thread; `check_same_thread` is off only because the pool may hand a
 connection to another thread, as SQLAlchemy 2.0 does. Pre-ping is for servers
 that restart, so SQLite goes without it.
