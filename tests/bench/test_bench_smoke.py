@@ -12,13 +12,13 @@ from bench.scenario import Plan, run_plan
 TINY = Plan(
     chat_conversations=3, chat_interval=0.5, chat_seconds=1.0,
     capacity_conversations=2, capacity_seconds=1.0, capacity_warmup=0.2,
-    chat_rounds=2, rounds=2, long_turns=12, long_window=2, warmup_turns=1,
+    chat_rounds=2, side_by_side_rounds=1, rounds=2, long_turns=12, long_window=2, warmup_turns=1,
 )
 
 
 def test_bench_runs_every_shape_against_gateway_and_rasa(live_stack):
     result = asyncio.run(run_plan(live_stack.url, [live_stack.rasa_url], {"bench": os.getpid()}, TINY, log=lambda *a: None))
-    for shape in ("chat", "capacity"):
+    for shape in ("chat", "chat_side_by_side", "capacity"):
         for target in ("rasa", "gateway"):
             assert result[shape][target]["errors"] == 0, (shape, target)
             assert result[shape][target]["messages"] > 0, (shape, target)

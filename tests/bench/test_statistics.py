@@ -60,7 +60,8 @@ def _result(gateway_p95: float, rasa_p95: float, rate: float, late_ratio: float)
     return {
         "plan": {"chat_conversations": 50, "chat_interval": 5.0, "capacity_conversations": 20},
         "load_before": (1.0, 1.0, 1.0), "load_after": (1.0, 1.0, 1.0),
-        "chat": {"rasa": shape(rasa_p95), "gateway": shape(gateway_p95), "p95_ratio": ratio(gateway_p95, rasa_p95)},
+        "chat": {"rasa": shape(rasa_p95), "gateway": shape(gateway_p95), "p95_ratio": 1.0},
+        "chat_side_by_side": {"rasa": shape(rasa_p95), "gateway": shape(gateway_p95), "p95_ratio": ratio(gateway_p95, rasa_p95)},
         "capacity": {"rasa": shape(100, rate), "gateway": shape(100, rate), "p95_ratio": 1.0},
         "long": {"rasa": long, "gateway": long},
         "memory_mb": {"rasa": 900, "gateway": 80}, "memory_total_mb": 980,
@@ -72,7 +73,7 @@ def test_targets_are_met_or_missed_by_the_numbers():
     assert all(good.values())
     bad = {row["target"]: row["met"] for row in targets(_result(250, 200, 30, 2.5))}
     assert not bad["chat p95 through the gateway"]
-    assert not bad["chat p95 gateway / Rasa"]  # 1.25
+    assert not bad["chat p95 gateway / Rasa, at once"]  # 1.25
     assert not bad["capacity through the gateway"]
     assert not bad["turn 200 / turn 10 (gateway)"]
     assert bad["all processes RSS"]
