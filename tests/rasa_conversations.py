@@ -97,3 +97,13 @@ def conversations_turn_by_turn(seed: int, rewrites: bool, turns: int):
             for event in next_events(rng, domain, rewrites):
                 tracker.update(event, domain)
             yield domain, tracker
+
+
+def random_conversation(domain: Domain, seed: int, turns: int, rewrites: bool = False) -> DialogueStateTracker:
+    """A tracker after `turns` random turns."""
+    rng = random.Random(seed)
+    tracker = new_tracker(domain)
+    for _ in range(turns):
+        for event in next_events(rng, domain, rewrites):
+            tracker.update(event, domain)
+    return tracker

@@ -11,7 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from services.rasa_fixes.incremental_states import past_states
-from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, next_events, user_message
+from tests.rasa_conversations import conversations_turn_by_turn, domains, random_conversation, user_message
 
 ARGUMENTS = [
     (False, False, None),
@@ -39,18 +39,14 @@ def test_states_equal_rasa_after_every_turn(seed, rewrites):
 
 def test_the_fold_continues_instead_of_starting_over(monkeypatch):
     domain = domains()[0]
-    rng = random.Random(7)
-    tracker = new_tracker(domain)
-    for _ in range(100):
-        for event in next_events(rng, domain, rewrites=False):
-            tracker.update(event, domain)
+    tracker = random_conversation(domain, seed=7, turns=100)
     past_states(tracker, domain)
 
     built = []
     original = Domain.get_active_state
     monkeypatch.setattr(Domain, "get_active_state", lambda self, *a, **kw: built.append(1) or original(self, *a, **kw))
     tracker.update(ActionExecuted("action_listen"), domain)
-    tracker.update(user_message(rng, domain), domain)
+    tracker.update(user_message(random.Random(7), domain), domain)
     states = past_states(tracker, domain)
     assert len(states) > 50
     assert len(built) <= 2  # the new action and the tracker as it is now, not the whole history

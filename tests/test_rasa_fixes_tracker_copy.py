@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, FollowupAction, 
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from services.rasa_fixes import tracker_copy
-from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, next_events
+from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, next_events, random_conversation
 
 RASA_COPY = DialogueStateTracker.copy  # the tests never install the fix globally
 CACHES = ("_replay_for_copies", "_incremental_state_folds", "_applied_events_cache")
@@ -56,12 +56,7 @@ def test_a_copy_is_its_own_to_change():
 
 
 def test_the_replay_is_carried_on_not_started_over(monkeypatch):
-    domain = domains()[1]
-    rng = random.Random(1)
-    tracker = new_tracker(domain)
-    for _ in range(40):
-        for event in next_events(rng, domain, rewrites=False):
-            tracker.update(event)
+    tracker = random_conversation(domains()[1], seed=1, turns=40)
     tracker_copy.copy(tracker)
     replayed = []
     original_update = DialogueStateTracker.update
