@@ -83,9 +83,10 @@ async def run_plan(
     gateway_url: str, rasa_urls: Sequence[str], pids: Mapping[str, int], plan: Plan, seed: int = 2026, log=print
 ) -> dict:
     targets = [load.RasaTarget(list(rasa_urls)), load.GatewayTarget(gateway_url)]
+    both = " and ".join(t.name for t in targets)
     result: dict = {"load_before": os.getloadavg()}
     async with MemorySampler(pids) as memory:
-        log(f"  warming up {' and '.join(t.name for t in targets)}: {plan.warmup_turns} turns")
+        log(f"  warming up {both}: {plan.warmup_turns} turns")
         await load.long_conversations_side_by_side(targets, plan.warmup_turns, seed - 1)
         chat = {t.name: load.Measured() for t in targets}
         for index, target in enumerate(alternating(targets, plan.chat_rounds)):
@@ -93,7 +94,7 @@ async def run_plan(
             await load.chat(target, chat[target.name], plan.chat_conversations, plan.chat_interval, plan.chat_seconds, seed + index)
         side_by_side = {t.name: load.Measured() for t in targets}
         for index in range(plan.side_by_side_rounds):
-            log(f"  chat, {' and '.join(t.name for t in targets)} at once: {plan.chat_conversations} conversations each for {plan.chat_seconds:.0f} s")
+            log(f"  chat, {both} at once: {plan.chat_conversations} conversations each for {plan.chat_seconds:.0f} s")
             await chat_side_by_side(targets, side_by_side, plan, seed + 50 + 10 * index)
         capacity = {t.name: load.Measured() for t in targets}
         for index, target in enumerate(alternating(targets, plan.rounds)):
@@ -101,7 +102,7 @@ async def run_plan(
             await load.capacity(
                 target, capacity[target.name], plan.capacity_conversations, plan.capacity_seconds, plan.capacity_warmup, seed + 100 + index
             )
-        log(f"  long conversation, {' and '.join(t.name for t in targets)} side by side: {plan.long_turns} turns")
+        log(f"  long conversation, {both} side by side: {plan.long_turns} turns")
         series = await load.long_conversations_side_by_side(targets, plan.long_turns, seed + 200)
         long = {name: long_summary(latencies, plan.long_window) for name, latencies in series.items()}
     for shape, measured in (("chat", chat), ("chat_side_by_side", side_by_side), ("capacity", capacity)):

@@ -61,8 +61,8 @@ def clone(replayed: DialogueStateTracker) -> DialogueStateTracker:
     """A tracker in the state of `replayed`, with containers of its own."""
     tracker = replayed.init_copy()
     tracker.events = tracker._create_events(replayed.events)
-    for name, slot in replayed.slots.items():
-        tracker.slots[name] = copying.copy(slot)
+    # init_copy's slots are reset copies; these keep the replayed values.
+    tracker.slots = {name: copying.copy(slot) for name, slot in replayed.slots.items()}
     tracker._paused = replayed._paused
     tracker.followup_action = replayed.followup_action
     tracker.latest_action = dict(replayed.latest_action) if replayed.latest_action is not None else None

@@ -13,13 +13,14 @@ from bench.scenario import Plan, chat_side_by_side
 class Recording:
     def __init__(self, name: str, log: list, fail_at: int | None = None) -> None:
         self.name, self.log, self.fail_at = name, log, fail_at
+        self.sent_at: list[float] = []
 
     async def start(self, session) -> str:
         return f"{self.name}-conversation"
 
     async def send(self, session, conversation_id: str, text: str) -> None:
         self.log.append((self.name, text))
-        self.sent_at = [*getattr(self, "sent_at", []), time.perf_counter()]
+        self.sent_at.append(time.perf_counter())
         if self.fail_at is not None and len([n for n, _ in self.log if n == self.name]) == self.fail_at:
             raise load.TurnFailed("HTTP 503")
 
