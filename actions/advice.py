@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
-from actions.conversation import current_role, main_entity
+from actions.conversation import ROLE_STATED_SLOT, main_entity, role_and_whether_stated
 from actions.knowledge_base import TOPICS, Entry, KnowledgeBase
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
@@ -109,12 +109,12 @@ class ActionAnswerAdvice(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
-        role = current_role(tracker)
+        role, stated = role_and_whether_stated(tracker)
         topic = main_entity(tracker, "topic") or tracker.get_slot("topic")
         substance = main_entity(tracker, "substance") or tracker.get_slot("substance")
         # Only slots that change: Rasa sends every event to this server again on each turn,
         # so three unchanged SlotSets a turn made long conversations needlessly slower.
-        wanted = {"role": role, "topic": topic, "substance": substance}
+        wanted = {"role": role, ROLE_STATED_SLOT: stated if role else None, "topic": topic, "substance": substance}
         events = [SlotSet(name, value) for name, value in wanted.items() if tracker.get_slot(name) != value]
 
         if topic and kb.routes_to_counsellor(role, topic):

@@ -22,22 +22,30 @@ def _first(tracker: Tracker, entity: str) -> Optional[dict[str, Any]]:
     return None
 
 
-def current_role(tracker: Tracker) -> Optional[str]:
-    """The role to answer for: the latest message's, unless it only hints at one.
+ROLE_STATED_SLOT = "role_stated"
 
-    A role the person stated ("jeg er verneombud") or chose with a button always
-    wins. A role only implied by the wording ("en ansatt har sprukket") is used
-    when none is known yet, but does not overwrite a role already chosen: a BHT
-    nurse talking about "en ansatt" is still a BHT nurse.
+
+def current_role(tracker: Tracker) -> Optional[str]:
+    return role_and_whether_stated(tracker)[0]
+
+
+def role_and_whether_stated(tracker: Tracker) -> tuple[Optional[str], bool]:
+    """The role to answer for, and whether the person stated or chose it.
+
+    A role the person stated ("jeg er verneombud") or chose with a button always wins. A role
+    only implied by the wording ("en ansatt har sprukket") replaces a role that was itself only
+    implied, but not one the person stated or chose: a BHT nurse talking about "en ansatt" is
+    still a BHT nurse, while "mannen min drikker" after an implied leader is a relative.
     """
     found = _first(tracker, "role")
     known = tracker.get_slot("role")
+    known_stated = bool(tracker.get_slot(ROLE_STATED_SLOT))
     if found is None:
-        return known
-    from_button = "extractor" not in found
-    if known and not (found.get("explicit") or from_button):
-        return known
-    return str(found["value"])
+        return known, known_stated
+    stated = bool(found.get("explicit")) or "extractor" not in found
+    if known and known_stated and not stated:
+        return known, True
+    return str(found["value"]), stated
 
 
 def consecutive_misunderstandings(tracker: Tracker) -> int:

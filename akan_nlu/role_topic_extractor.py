@@ -1,11 +1,12 @@
-"""NLU component: canonical `role`, `topic` and `substance` entities, main one first.
+"""NLU component: the contract's `role`, `topic` and `substance` entities, main one first.
 
-The CRF entity extractor learns spans from the training data but returns raw text for wording it has
-not seen ("avdelingslederen") and cannot rank several roles. This component reads
-the lexicons in data/lexicon/, puts what they find first (the main value), keeps
-the extractor's other findings after it, maps every value to the canonical taxonomy and
-drops what cannot be mapped. A message the intent classifier could not place but that clearly
-names a role or topic is treated as a request for advice.
+- role: a role the writer states ("jeg er verneombud", data/lexicon/roles.yml) comes first and is
+  marked `explicit`; the learned role classifier's reading follows (or stands alone), marked
+  not explicit, so a later implicit cue cannot overrule a stated role (actions/conversation.py);
+- topic and substance: the learned classifiers' readings.
+Values are always canonical. Button payloads ("/ask_advice{...}") carry their entities already.
+A message the intent classifier could not place but that shows a role or topic is a request for
+advice.
 """
 from __future__ import annotations
 
@@ -26,97 +27,82 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
-from akan_nlu.lexicon import ROLES, SUBSTANCES, TOPICS, Lexicons, load_lexicons
+from akan_nlu.reading import DEFAULT_LABEL_THRESHOLD, best_label
+from akan_nlu.self_identification import SelfIdentification
+from akan_nlu.sentence_classifier import scores_of
 from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
 ASK_ADVICE = "ask_advice"
 UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope"}
-CANONICAL = {"role": ROLES, "topic": TOPICS, "substance": SUBSTANCES}
 EXPLICIT_KEY = "explicit"
+EXTRACTOR_NAME = "RoleTopicExtractor"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class RoleTopicExtractor(StatelessComponent):
-    """Lexicon-first, canonical role/topic/substance entities."""
+    """Stated role first, then the classifiers' role, topic and substance."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"lexicon_dir": None}
-
-    def __init__(self, config: Dict[Text, Any], lexicons: Optional[Lexicons] = None) -> None:
-        self._lexicons = lexicons or load_lexicons(config.get("lexicon_dir"))
-        self._by_entity = {
-            "role": self._lexicons.roles,
-            "topic": self._lexicons.topics,
-            "substance": self._lexicons.substances,
+        return {
+            "lexicon_path": None,
+            "role_over_none": DEFAULT_LABEL_THRESHOLD,
+            "topic_over_none": DEFAULT_LABEL_THRESHOLD,
         }
 
+    def __init__(self, config: Dict[Text, Any], self_identification: Optional[SelfIdentification] = None) -> None:
+        super().__init__(config)
+        self._self_identification = self_identification or SelfIdentification.load(config.get("lexicon_path"))
+        self._over_none = {
+            "role": float(config.get("role_over_none", DEFAULT_LABEL_THRESHOLD)),
+            "topic": float(config.get("topic_over_none", DEFAULT_LABEL_THRESHOLD)),
+            "substance": DEFAULT_LABEL_THRESHOLD,
+        }
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text: Optional[str] = message.get(TEXT)
             if not text or text.startswith("/"):
-                continue  # button payloads carry their entities already
+                continue
             self._process_one(message, text)
         return messages
 
     def _process_one(self, message: Message, text: str) -> None:
-        previous = message.get(ENTITIES) or []
-        kept = [e for e in previous if e.get(ENTITY_ATTRIBUTE_TYPE) not in CANONICAL]
-        found_any = False
-        for entity, lexicon in self._by_entity.items():
-            merged = self._merge(entity, lexicon, text, previous)
-            found_any = found_any or (entity != "substance" and bool(merged))
-            kept.extend(merged)
-        message.set(ENTITIES, kept, add_to_output=True)
-        if found_any and current_intent(message) in UNPLACED_INTENTS:
+        kept = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in self._over_none]
+        found: list[dict] = []
+        stated = self._self_identification.find(text)
+        if stated:
+            found.append(_entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True))
+        scores = scores_of(message)
+        if scores is not None:
+            for head, over_none in self._over_none.items():
+                value, probability = best_label(scores, head, over_none)
+                if value and not (head == "role" and stated and stated.role == value):
+                    entity = _entity(head, value, probability, text)
+                    if head == "role":
+                        entity[EXPLICIT_KEY] = False
+                    found.append(entity)
+        message.set(ENTITIES, [*kept, *found], add_to_output=True)
+        shows_something = any(e[ENTITY_ATTRIBUTE_TYPE] in ("role", "topic") for e in found)
+        if shows_something and current_intent(message) in UNPLACED_INTENTS:
             set_intent(message, ASK_ADVICE, confidence=0.5)
             logger.debug("unplaced message with role/topic treated as ask_advice")
 
-    def _merge(self, entity: str, lexicon, text: str, previous: list[dict]) -> list[dict]:
-        result: list[dict] = []
-        seen: set[str] = set()
-        for match in lexicon.find(text):
-            seen.add(match.value)
-            found = self._entity(entity, match.value, match.start, match.end, text)
-            if entity == "role":
-                # "jeg er verneombud" may change a role chosen earlier; a hint such as
-                # "en ansatt" in a later message may not (see actions.conversation).
-                found[EXPLICIT_KEY] = match.rank == 0
-            result.append(found)
-        for old in previous:
-            if old.get(ENTITY_ATTRIBUTE_TYPE) != entity:
-                continue
-            value = self._canonical(entity, lexicon, old, text)
-            if value and value not in seen:
-                seen.add(value)
-                start, end = old.get(ENTITY_ATTRIBUTE_START), old.get(ENTITY_ATTRIBUTE_END)
-                result.append(
-                    {**old, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: end}
-                )
-        return result
 
-    @staticmethod
-    def _canonical(entity: str, lexicon, old: dict, text: str) -> Optional[str]:
-        value = str(old.get(ENTITY_ATTRIBUTE_VALUE) or "")
-        if value in CANONICAL[entity]:
-            return value
-        start, end = old.get(ENTITY_ATTRIBUTE_START), old.get(ENTITY_ATTRIBUTE_END)
-        span = text[start:end] if isinstance(start, int) and isinstance(end, int) else value
-        return lexicon.canonical(span) or lexicon.canonical(value)
-
-    @staticmethod
-    def _entity(entity: str, value: str, start: int, end: int, text: str) -> dict:
-        return {
-            ENTITY_ATTRIBUTE_TYPE: entity,
-            ENTITY_ATTRIBUTE_VALUE: value,
-            ENTITY_ATTRIBUTE_START: start,
-            ENTITY_ATTRIBUTE_END: end,
-            ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-            EXTRACTOR: "RoleTopicExtractor",
-            "text": text[start:end],
-        }
+def _entity(
+    kind: str, value: str, confidence: float, text: str, start: int = 0, end: Optional[int] = None,
+    explicit: Optional[bool] = None,
+) -> dict:
+    entity = {
+        ENTITY_ATTRIBUTE_TYPE: kind,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: len(text) if end is None else end,
+        ENTITY_ATTRIBUTE_CONFIDENCE: round(float(confidence), 4),
+        EXTRACTOR: EXTRACTOR_NAME,
+    }
+    if explicit is not None:
+        entity[EXPLICIT_KEY] = explicit
+    return entity

@@ -156,7 +156,10 @@ def _default_dev_set() -> Path:
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
-    parser.add_argument("--dev-set", type=Path, default=_default_dev_set(), help="evaluation YAML (env EVAL_SET)")
+    parser.add_argument("--dev-set", type=Path, default=None, help="one evaluation YAML (env EVAL_SET); default: the dev set and every set in evaluation/sets/")
+    parser.add_argument("--misses", action="store_true", help="list each system's misses (never for a sealed set)")
+    parser.add_argument("--cv-folds", type=int, default=3, help="grouped cross-validation folds on the training data (0: skip)")
+    parser.add_argument("--ablation", action="store_true", help="also cross-validate without each component")
     parser.add_argument("--rasa-url", default=_default_rasa_url(), help="Rasa server with --enable-api (env RASA_URL)")
     parser.add_argument("--no-rasa", action="store_true", help="score the baseline only")
     parser.add_argument("--nlu", type=Path, default=PROJECT_ROOT / "data" / "nlu", help="baseline training data")
@@ -164,25 +167,50 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parse_args(argv)
+def _sets(args: argparse.Namespace) -> list[Path]:
+    if args.dev_set or os.environ.get("EVAL_SET"):
+        return [args.dev_set or _default_dev_set()]
+    return [_default_dev_set(), *sorted((PROJECT_ROOT / "evaluation" / "sets").glob("*.yml"))]
+
+
+def _sealed(path: Path) -> bool:
+    return path.name.startswith("sealed")
+
+
+def _score_set(args, path: Path, baseline, examples) -> tuple[int, Optional[dict]]:
     try:
-        items = load_dev_set(args.dev_set)
+        items = load_dev_set(path)
     except DevSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID_INPUT
-
+        return EXIT_INVALID_INPUT, None
     results: dict[str, Optional[dict[str, Metric]]] = {"rasa": None, "baseline": None}
     model_file = None
     if not args.no_rasa:
-        url = args.rasa_url.rstrip("/")
         try:
-            model_file, rasa_preds = rasa_predictions(url, os.environ.get("RASA_TOKEN") or None, items)
+            model_file, rasa_preds = rasa_predictions(args.rasa_url.rstrip("/"), os.environ.get("RASA_TOKEN") or None, items)
         except RasaError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return EXIT_RASA_UNREACHABLE
+            return EXIT_RASA_UNREACHABLE, None
         results["rasa"] = score(items, rasa_preds)
+    results["baseline"] = score(items, baseline.predict([i.text for i in items]))
+    sealed = _sealed(path)
+    print(f"== {path.name} ({len(items)} items){' — SEALED: figures only' if sealed else ''}")
+    if not args.no_rasa:
+        print(f"Rasa model: {args.rasa_url} ({model_file or 'model file unknown'})")
+    leaked = verbatim_in(items, (e.text for e in examples))
+    if leaked:
+        print(f"Note: {len(leaked)} item(s) also occur in the training data; their scores measure memory.")
+    table = render(results)
+    if not args.misses or sealed:
+        table = table.split("\n\nMisses")[0]
+    print(table)
+    print()
+    return 0, figures(results, path, len(items), len(leaked))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
 
     from evaluation.baseline import Baseline, TrainingDataError, load_training_examples
 
@@ -192,27 +220,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except TrainingDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
-    results["baseline"] = score(items, baseline.predict([i.text for i in items]))
-
-    print(f"Evaluation set: {args.dev_set} ({len(items)} items)")
+    print(f"Baseline: TF-IDF + logistic regression on {args.nlu} ({len(examples)} examples)")
     if args.no_rasa:
         print("Rasa model: not run (--no-rasa)")
-    else:
-        print(f"Rasa model: {args.rasa_url} ({model_file or 'model file unknown'})")
-    print(f"Baseline: TF-IDF + logistic regression on {args.nlu} ({len(examples)} examples)")
-    leaked = verbatim_in(items, (e.text for e in examples))
-    if leaked:
-        print(
-            f"Note: {len(leaked)} dev item(s) also occur in the training data (ignoring case and "
-            "punctuation); their scores measure memory, not generalisation."
-        )
     print()
-    print(render(results))
+    report: dict[str, Any] = {"sets": {}}
+    for path in _sets(args):
+        code, result = _score_set(args, path, baseline, examples)
+        if code:
+            return code
+        report["sets"][path.name] = result
+    if args.cv_folds:
+        from evaluation.learning import print_cross_validation
 
+        report["cross_validation"] = print_cross_validation(args.nlu, args.cv_folds, args.ablation)
     if args.json:
         try:
-            report = figures(results, args.dev_set, len(items), len(leaked))
-            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            single = len(report["sets"]) == 1 and "cross_validation" not in report
+            out = next(iter(report["sets"].values())) if single else report
+            args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
             return EXIT_INVALID_INPUT

@@ -37,38 +37,21 @@ class TrainingExample:
     topic: str
 
 
-def _first_entity_value(entities: Sequence[dict[str, Any]], name: str, synonyms: dict[str, str]) -> str:
-    """Value of the first ``name`` entity, mapped like Rasa's EntitySynonymMapper (lower-cased key)."""
-    for entity in sorted(entities, key=lambda e: e.get("start", 0)):
-        if entity.get("entity") == name and entity.get("value") is not None:
-            value = str(entity["value"])
-            return synonyms.get(value.lower(), value)
-    return NO_LABEL
-
-
 def load_training_examples(nlu_path: Path | str) -> list[TrainingExample]:
-    """Read NLU data with Rasa's own loader so annotation syntax and synonyms mean what they mean to Rasa."""
-    # Imported here: Rasa is slow to import and only this step needs it.
-    from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
-    from rasa.shared.nlu.training_data.loading import load_data
+    """The labelled messages of data/nlu: the labels in each intent block's metadata."""
+    from akan_nlu.training_labels import TrainingLabelError, read_directory
 
     nlu_path = Path(nlu_path)
     if not nlu_path.exists():
         raise TrainingDataError(f"NLU training data not found: {nlu_path}")
     try:
-        data = load_data(str(nlu_path))
-    except Exception as exc:  # Rasa raises a variety of types for malformed files.
+        labelled = read_directory(nlu_path)
+    except (TrainingLabelError, OSError, ValueError) as exc:
         raise TrainingDataError(f"cannot load NLU training data from {nlu_path}: {exc}") from exc
-    synonyms = {str(k).lower(): str(v) for k, v in data.entity_synonyms.items()}
     examples = [
-        TrainingExample(
-            text=message.get(TEXT),
-            intent=message.get(INTENT),
-            role=_first_entity_value(message.get(ENTITIES) or [], "role", synonyms),
-            topic=_first_entity_value(message.get(ENTITIES) or [], "topic", synonyms),
-        )
-        for message in data.intent_examples
-        if message.get(TEXT)
+        TrainingExample(text=e.text, intent=e.intent, role=e.role or NO_LABEL, topic=e.topic or NO_LABEL)
+        for e in labelled
+        if e.text
     ]
     if not examples:
         raise TrainingDataError(f"no intent examples in {nlu_path}")

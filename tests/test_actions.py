@@ -54,7 +54,7 @@ def test_leader_home_office_gets_exactly_that_cells_entries_with_sources():
         assert e.title in text and e.text.strip() in text
     assert "Kilde" in text
     assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
-    assert slots(events) == {"role": "leder", "topic": "hjemmekontor"}
+    assert slots(events) == {"role": "leder", "role_stated": True, "topic": "hjemmekontor"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -116,12 +116,24 @@ def test_person_can_change_role_and_keep_topic():
 def test_an_implied_role_does_not_overwrite_a_chosen_one():
     hint = entity("role", "leder", extractor="RoleTopicExtractor", explicit=False)
     tracker = make_tracker(
-        "en ansatt vi følger opp har sprukket", entities=[hint, entity("topic", "tilbakefall")], slots={"role": "bht"}
+        "en ansatt vi følger opp har sprukket", entities=[hint, entity("topic", "tilbakefall")],
+        slots={"role": "bht", "role_stated": True},
     )
     messages, events = run(ActionAnswerAdvice(), tracker)
     assert customs(messages)[0]["role"] == "bht"
     assert "role" not in slots(events)  # unchanged, so not set again
     assert slots_after(tracker, events)["role"] == "bht"
+
+
+def test_an_implied_role_replaces_an_earlier_implied_one():
+    hint = entity("role", "parorende", extractor="RoleTopicExtractor", explicit=False)
+    tracker = make_tracker(
+        "mannen min har begynt å drikke igjen", entities=[hint, entity("topic", "tilbakefall")],
+        slots={"role": "leder", "role_stated": False, "topic": "signaler"},
+    )
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    assert customs(messages)[0]["role"] == "parorende"
+    assert slots_after(tracker, events)["role_stated"] is False
 
 
 def test_a_stated_role_overwrites_a_chosen_one():

@@ -210,21 +210,29 @@ TINY_NLU = """
 version: "3.1"
 nlu:
 - intent: ask_advice
+  metadata: {brief: test, role: leder, topic: policy}
   examples: |
-    - jeg er [leder](role) og lurer på [policy](topic) for alkohol
-    - som [sjef](role) vil jeg vite om [rusreglene](topic) våre
-    - jeg er [leder](role) og trenger en [policy](topic)
-    - [sjefen](role) her, hvordan lager vi [retningslinjer](topic) for rus
-    - jeg er [leder](role) og vil skrive [rusreglene](topic)
-    - jeg er [kollega](role) og ser [tegn](topic) på drikking
-    - min [kollega](role) virker bakfull, er det et [faresignal](topic)
-    - en [kollega](role) har endret seg og viser [tegn](topic) på rus
-    - jeg er [kollega](role) og ser [faresignal](topic) hos en på jobb
-    - [mannen min]{"entity": "role", "value": "parorende"} har fått [tilbakefall](topic)
-    - [kona mi]{"entity": "role", "value": "parorende"} har [sprukket](topic) igjen
-    - [mannen min]{"entity": "role", "value": "parorende"} har [sprukket](topic) etter behandling
-    - [kona mi]{"entity": "role", "value": "parorende"} fikk [tilbakefall](topic) i helgen
+    - jeg er leder og lurer på policy for alkohol
+    - som sjef vil jeg vite om rusreglene våre
+    - jeg er leder og trenger en policy
+    - sjefen her, hvordan lager vi retningslinjer for rus
+    - jeg er leder og vil skrive rusreglene
+- intent: ask_advice
+  metadata: {brief: test, role: kollega, topic: signaler}
+  examples: |
+    - jeg er kollega og ser tegn på drikking
+    - min kollega virker bakfull, er det et faresignal
+    - en kollega har endret seg og viser tegn på rus
+    - jeg er kollega og ser faresignal hos en på jobb
+- intent: ask_advice
+  metadata: {brief: test, role: parorende, topic: tilbakefall}
+  examples: |
+    - mannen min har fått tilbakefall
+    - kona mi har sprukket igjen
+    - mannen min har sprukket etter behandling
+    - kona mi fikk tilbakefall i helgen
 - intent: crisis
+  metadata: {brief: test, role: none, topic: none}
   examples: |
     - jeg vil ikke leve lenger
     - jeg tenker på å ta livet mitt
@@ -244,21 +252,6 @@ nlu:
     - hallo
     - god morgen
     - hei hei
-- synonym: leder
-  examples: |
-    - sjef
-    - Sjefen
-- synonym: policy
-  examples: |
-    - rusreglene
-    - retningslinjer
-- synonym: signaler
-  examples: |
-    - tegn
-    - faresignal
-- synonym: tilbakefall
-  examples: |
-    - sprukket
 """
 
 
@@ -269,14 +262,14 @@ def tiny_nlu(tmp_path_factory) -> Path:
     return nlu_dir
 
 
-def test_training_examples_use_canonical_values(tiny_nlu):
+def test_training_examples_take_their_labels_from_the_metadata(tiny_nlu):
     examples = load_training_examples(tiny_nlu)
     by_text = {e.text: e for e in examples}
     assert len(examples) == 27
     sjef = by_text["som sjef vil jeg vite om rusreglene våre"]
     assert (sjef.intent, sjef.role, sjef.topic) == ("ask_advice", "leder", "policy")
     sjefen = by_text["sjefen her, hvordan lager vi retningslinjer for rus"]
-    assert (sjefen.role, sjefen.topic) == ("leder", "policy")  # synonym matched case-insensitively
+    assert (sjefen.role, sjefen.topic) == ("leder", "policy")
     spouse = by_text["kona mi har sprukket igjen"]
     assert (spouse.role, spouse.topic) == ("parorende", "tilbakefall")
     assert (by_text["hei"].role, by_text["hei"].topic) == (NO_LABEL, NO_LABEL)
@@ -325,11 +318,11 @@ def test_main_baseline_only_writes_figures_without_texts(tiny_nlu, tmp_path, cap
         """,
     )
     out_json = tmp_path / "figures.json"
-    code = main(["--no-rasa", "--dev-set", str(dev), "--nlu", str(tiny_nlu), "--json", str(out_json)])
+    code = main(["--no-rasa", "--dev-set", str(dev), "--nlu", str(tiny_nlu), "--json", str(out_json), "--cv-folds", "0"])
     assert code == 0
     stdout = capsys.readouterr().out
     assert "not run" in stdout and "role accuracy" in stdout
-    assert "1 dev item(s) also occur in the training data" in stdout
+    assert "1 item(s) also occur in the training data" in stdout
     figures = json.loads(out_json.read_text(encoding="utf-8"))
     assert figures["rasa"] is None
     assert figures["items"] == 4

@@ -1,0 +1,70 @@
+"""What a message says, decided from the learned scores and the small explicit layer.
+
+The one place where the sentence classifiers' probabilities meet the reviewed patterns; the Rasa
+components (role/topic extractor, crisis and human-request detectors) and the cross-validation in
+`make eval` both decide through these functions, so what is measured is what runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from akan_nlu.sentence_model import NONE, Scores
+
+DEFAULT_CRISIS_THRESHOLD = 0.4
+DEFAULT_HUMAN_THRESHOLD = 0.4
+DEFAULT_LABEL_THRESHOLD = 0.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Chosen by cross-validation on the training data (docs/understanding.md), set in config.yml."""
+
+    crisis: float = DEFAULT_CRISIS_THRESHOLD
+    human: float = DEFAULT_HUMAN_THRESHOLD
+    # A role/topic is given when it is the most probable value, or when the most probable is
+    # "none" but it reaches this probability (0 = never: "none" wins when it is the most probable).
+    role_over_none: float = 0.2
+    topic_over_none: float = 0.2
+
+
+def best_label(scores: Scores, head: str, over_none: float = 0.0) -> tuple[Optional[str], float]:
+    """The value to give for a label head and its probability (None: nothing shown)."""
+    ranked = sorted(scores.labels[head].items(), key=lambda kv: kv[1], reverse=True)
+    value, probability = ranked[0]
+    if value != NONE:
+        return value, probability
+    runner_up = next(((v, p) for v, p in ranked[1:] if v != NONE), None)
+    if runner_up and over_none and runner_up[1] >= over_none:
+        return runner_up
+    return None, probability
+
+
+def flag(pattern_hit: bool, probability: Optional[float], threshold: float) -> tuple[bool, str]:
+    """A yes/no reading and what made it: "pattern", "classifier" or "none"."""
+    if pattern_hit:
+        return True, "pattern"
+    if probability is not None and probability >= threshold:
+        return True, "classifier"
+    return False, "none"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The contract's view of one message (what /model/parse reports, without the intent classifier)."""
+
+    role: Optional[str]
+    topic: Optional[str]
+    crisis: bool
+    human: bool
+
+
+def read(
+    scores: Scores, stated_role: Optional[str], crisis_pattern: bool, human_pattern: bool, thresholds: Thresholds
+) -> Reading:
+    """Combine as the Rasa components do: stated role first; crisis outranks a human request."""
+    role = stated_role or best_label(scores, "role", thresholds.role_over_none)[0]
+    topic = best_label(scores, "topic", thresholds.topic_over_none)[0]
+    crisis, _ = flag(crisis_pattern, scores.flags.get("crisis"), thresholds.crisis)
+    human, _ = flag(human_pattern, scores.flags.get("human"), thresholds.human)
+    return Reading(role=role, topic=topic, crisis=crisis, human=human and not crisis)

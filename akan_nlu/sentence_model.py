@@ -1,0 +1,169 @@
+"""Learned sentence-level readings of a message: role, topic, substance, crisis, human request.
+
+One set of features for every head: character n-grams of the message as typed (they carry
+typos, inflections and other Scandinavian languages) and word n-grams of its Norwegian
+normalisation (akan_nlu.norwegian: lemmas, æøå restored, compound parts). Each head is a
+logistic regression; its probabilities are what the explicit layer and the thresholds work
+with. `role`, `topic` and `substance` have a "none" class, so "no role shown" is learned too.
+
+Pure scikit-learn, no Rasa: the Rasa component (akan_nlu.sentence_classifier) and the
+cross-validation in `make eval` train and ask the same model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Optional, Sequence
+
+import numpy as np
+import scipy.sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from akan_nlu.norwegian import ALL_STEPS, Normalisation, fold, normalise
+from akan_nlu.taxonomy import ROLES, SUBSTANCES, TOPICS
+
+NONE = "none"
+LABEL_HEADS: dict[str, tuple[str, ...]] = {"role": ROLES, "topic": TOPICS, "substance": SUBSTANCES}
+FLAG_HEADS = ("crisis", "human")
+HEADS = (*LABEL_HEADS, *FLAG_HEADS)
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """A training message with its sentence-level labels (None = not shown)."""
+
+    text: str
+    intent: Optional[str] = None
+    role: Optional[str] = None
+    topic: Optional[str] = None
+    substance: Optional[str] = None
+    crisis: bool = False
+    human: bool = False
+    brief: str = "unknown"
+
+    def label(self, head: str) -> str:
+        value = getattr(self, head)
+        if head in FLAG_HEADS:
+            return "yes" if value else "no"
+        return value or NONE
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One message's probabilities: a distribution per label head, P(yes) per flag head."""
+
+    labels: Mapping[str, Mapping[str, float]]
+    flags: Mapping[str, float]
+
+    def best(self, head: str) -> tuple[Optional[str], float]:
+        """The most probable value of a label head (None when "none" wins) and its probability."""
+        value, probability = max(self.labels[head].items(), key=lambda kv: kv[1])
+        return (None if value == NONE else value), probability
+
+    def as_dict(self) -> dict:
+        return {"labels": {h: dict(d) for h, d in self.labels.items()}, "flags": dict(self.flags)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Scores":
+        return cls(labels=data["labels"], flags=data["flags"])
+
+
+@dataclass
+class ModelSettings:
+    """Settings that cross-validation chose (see docs/understanding.md); fixed, never tuned on a held-out set."""
+
+    C: float = 8.0
+    char_ngrams: tuple[int, int] = (2, 5)
+    word_ngrams: tuple[int, int] = (1, 2)
+    max_char_features: int = 60_000
+    normalisation: Normalisation = field(default_factory=lambda: ALL_STEPS)
+    use_normalised_words: bool = True
+    random_state: int = 2026
+
+
+class SentenceModel:
+    """TF-IDF features and one logistic regression per head."""
+
+    def __init__(self, settings: Optional[ModelSettings] = None) -> None:
+        self.settings = settings or ModelSettings()
+        self._char: Optional[TfidfVectorizer] = None
+        self._word: Optional[TfidfVectorizer] = None
+        self._heads: dict[str, LogisticRegression | str] = {}
+
+    # --- features -------------------------------------------------------------------
+    def _views(self, texts: Sequence[str], normalised: Optional[Sequence[str]]) -> tuple[list[str], list[str]]:
+        folded = [fold(t) for t in texts]
+        if normalised is None:
+            normalised = [normalise(t, self.settings.normalisation) for t in texts]
+        return folded, list(normalised)
+
+    def _features(self, folded: Sequence[str], normalised: Sequence[str]) -> scipy.sparse.csr_matrix:
+        parts = [self._char.transform(folded)]
+        if self._word is not None:
+            parts.append(self._word.transform(normalised))
+        return scipy.sparse.hstack(parts, format="csr")
+
+    # --- training ---------------------------------------------------------------------
+    def fit(self, examples: Sequence[LabelledText], normalised: Optional[Sequence[str]] = None) -> "SentenceModel":
+        if not examples:
+            raise ValueError("no training examples")
+        s = self.settings
+        folded, norm = self._views([e.text for e in examples], normalised)
+        self._char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=s.char_ngrams, sublinear_tf=True, min_df=2,
+            max_features=s.max_char_features, dtype=np.float32,
+        ).fit(folded)
+        self._word = (
+            TfidfVectorizer(
+                analyzer="word", ngram_range=s.word_ngrams, sublinear_tf=True, min_df=1,
+                token_pattern=r"(?u)\b\w+\b", dtype=np.float32,
+            ).fit(norm)
+            if s.use_normalised_words
+            else None
+        )
+        features = self._features(folded, norm)
+        for head in HEADS:
+            # A label head learns from the examples whose writer labelled it (None = unlabelled).
+            rows = [i for i, e in enumerate(examples) if head in FLAG_HEADS or getattr(e, head) is not None]
+            labels = [examples[i].label(head) for i in rows]
+            if not labels:
+                self._heads[head] = NONE
+                continue
+            if len(set(labels)) < 2:
+                self._heads[head] = labels[0]  # one class only: always that one
+                continue
+            model = LogisticRegression(
+                C=s.C, max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
+                solver="liblinear", random_state=s.random_state,
+            )
+            self._heads[head] = model.fit(features[rows], labels)
+        return self
+
+    # --- prediction ---------------------------------------------------------------------
+    def predict(self, texts: Sequence[str], normalised: Optional[Sequence[str]] = None) -> list[Scores]:
+        if not self._heads:
+            raise RuntimeError("the sentence model is not trained")
+        if not texts:
+            return []
+        folded, norm = self._views(texts, normalised)
+        features = self._features(folded, norm)
+        per_head = {head: self._probabilities(head, features) for head in HEADS}
+        out = []
+        for row in range(len(texts)):
+            labels = {head: per_head[head][row] for head in LABEL_HEADS}
+            flags = {head: per_head[head][row].get("yes", 0.0) for head in FLAG_HEADS}
+            out.append(Scores(labels=labels, flags=flags))
+        return out
+
+    def _probabilities(self, head: str, features) -> list[dict[str, float]]:
+        model = self._heads[head]
+        if isinstance(model, str):
+            return [{model: 1.0} for _ in range(features.shape[0])]
+        probabilities = model.predict_proba(features)
+        classes = [str(c) for c in model.classes_]
+        return [dict(zip(classes, map(float, row))) for row in probabilities]
+
+
+def labelled_texts(rows: Iterable[Mapping]) -> list[LabelledText]:
+    """Build training examples from mappings with the LabelledText field names."""
+    return [LabelledText(**{k: v for k, v in row.items() if k in LabelledText.__dataclass_fields__}) for row in rows]
