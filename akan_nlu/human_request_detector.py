@@ -27,6 +27,15 @@ logger = logging.getLogger(__name__)
 
 REQUEST_HUMAN = "request_human"
 NEVER_OVERRIDDEN = {"crisis"}
+# Questions about the bot ("er det en robot jeg snakker med?") or to it ("har dere noen råd om …?")
+# can sound like asking for a person; the intent classifier's reading stands when it is surer
+# than the human head. A pattern hit always counts.
+SMALL_TALK = {"ask_advice", "bot_challenge", "privacy", "capabilities", "greet", "goodbye", "thank", "affirm", "deny"}
+
+
+def _surer_of_small_talk(message: Message, probability: float) -> bool:
+    intent = message.get("intent") or {}
+    return intent.get(INTENT_NAME_KEY) in SMALL_TALK and float(intent.get("confidence") or 0.0) > probability
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -50,6 +59,8 @@ class HumanRequestDetector(StatelessComponent):
             scores = scores_of(message)
             probability = scores.flags.get("human") if scores else None
             human, source = flag(self._patterns.matches(text), probability, self._threshold)
+            if source == "classifier" and _surer_of_small_talk(message, probability):
+                human = False
             if human:
                 set_intent(message, REQUEST_HUMAN, 1.0 if source == "pattern" else float(probability))
                 logger.debug("human request recognised (%s)", source)

@@ -35,7 +35,8 @@ from akan_nlu.stateless_component import StatelessComponent
 logger = logging.getLogger(__name__)
 
 ASK_ADVICE = "ask_advice"
-UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope"}
+# "hvordan kan jeg spørre hvordan det går?" can read as a question about the bot.
+UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope", "capabilities"}
 EXPLICIT_KEY = "explicit"
 EXTRACTOR_NAME = "RoleTopicExtractor"
 

@@ -23,6 +23,7 @@ PATTERNS = SafetyPatterns.load()
         ("jeg ser ingen vei ut", "suicide"),
         ("Han sendte: takk for alt, dere hører ikke mer fra meg", "suicide"),
         ("alle har det bedre uten meg", "suicide"),
+        ("Ho har planlagt korleis ho skal gjere det", "suicide"),
         ("jeg har kuttet meg igjen", "self_harm"),
         ("han har tatt alle pillene sine og drukket", "overdose"),
         ("jeg har samlet opp tabletter i flere uker", "overdose"),
@@ -73,7 +74,7 @@ def _message(text: str, intent: str, crisis_probability: float | None) -> Messag
     return message
 
 
-DETECTOR = CrisisDetector({"threshold": 0.4})
+DETECTOR = CrisisDetector({"threshold": 0.6})
 
 
 def test_a_pattern_hit_is_a_crisis_whatever_the_classifier_says():
@@ -83,10 +84,10 @@ def test_a_pattern_hit_is_a_crisis_whatever_the_classifier_says():
 
 
 def test_the_classifier_adds_indirect_crises_at_its_threshold():
-    message = DETECTOR.process([_message("ta vare på hunden min for meg", "ask_advice", 0.41)])[0]
+    message = DETECTOR.process([_message("ta vare på hunden min for meg", "ask_advice", 0.61)])[0]
     assert message.get("intent")["name"] == "crisis"
     assert message.get("crisis")["source"] == "classifier"
-    below = DETECTOR.process([_message("ta vare på hunden min for meg", "ask_advice", 0.39)])[0]
+    below = DETECTOR.process([_message("ta vare på hunden min for meg", "ask_advice", 0.59)])[0]
     assert below.get("intent")["name"] == "ask_advice"
 
 
