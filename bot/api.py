@@ -17,6 +17,7 @@ routes = web.RouteTableDef()
 
 WS_MAX_MESSAGE_BYTES = 16 * 1024
 WS_HEARTBEAT_SECONDS = 30
+CRISIS_LINES_MAX_AGE = 600
 
 
 def _client(request: web.Request) -> str:
@@ -130,6 +131,15 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             await ws.close(code=code)
         logger.info("ws_closed")
     return ws
+
+
+@routes.get("/api/crisis-lines")
+async def crisis_lines(request: web.Request) -> web.Response:
+    """The crisis lines for the widget's help, reachable before any conversation."""
+    lines = request.app[keys.CRISIS_LINES]
+    return web.json_response(
+        {"contacts": [line.json() for line in lines]}, headers={"Cache-Control": f"public, max-age={CRISIS_LINES_MAX_AGE}"}
+    )
 
 
 @routes.get("/healthz")

@@ -7,6 +7,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import api, keys, static
+from bot.crisis_lines import load_crisis_lines
 from bot.desk import install as desk
 from bot.errors import error_middleware
 from bot.hub import Hub
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> web.Application:
         ],
     )
     app[keys.SETTINGS] = settings
+    app[keys.CRISIS_LINES] = load_crisis_lines(settings.knowledge_dir)
     app[keys.LOCKS] = ConversationLocks()
     app[keys.UNSTORED] = set()
     app[keys.CONVERSATION_LIMITER] = RateLimiter(settings.rate_conversation_per_minute, settings.rate_conversation_burst)

@@ -8,6 +8,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
+    from bot.crisis_lines import CrisisLine
     from bot.hub import Hub
     from bot.locks import ConversationLocks
     from bot.rasa_client import RasaClient
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from bot.statistics.recording import RecentTallies
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+# The crisis lines of the knowledge base's contacts.yml, for the widget's help and the demo page.
+CRISIS_LINES: web.AppKey["tuple[CrisisLine, ...]"] = web.AppKey("crisis_lines")
 # Session factories: the gateway's own database and Rasa's tracker store (None: not configured).
 DB: web.AppKey["sessionmaker"] = web.AppKey("db")
 TRACKER_DB: web.AppKey["sessionmaker | None"] = web.AppKey("tracker_db")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bot.crisis_lines import DEFAULT_KNOWLEDGE_DIR
 from bot.opening_hours import DEFAULT_SPEC, DEFAULT_TZ, OpeningHours
 
 
@@ -56,6 +57,9 @@ class Settings:
     retention_hours: int = 24
     retention_check_seconds: int = 600
     help_phone: str = "22 40 28 00"
+    # The knowledge base, shared with the action server: the widget's help and the
+    # demo page list the crisis lines of its contacts.yml.
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     # When counsellors can be reached (Europe/Oslo, Norwegian public holidays closed).
     opening_hours: OpeningHours = field(default_factory=lambda: OpeningHours.parse(DEFAULT_SPEC))
     # Token for Rasa's HTTP API (pause/resume of a handed-off conversation).
@@ -99,6 +103,7 @@ class Settings:
             retention_hours=_int(env, "RETENTION_HOURS", 24),
             retention_check_seconds=_int(env, "RETENTION_CHECK_SECONDS", 600),
             help_phone=env.get("HELP_PHONE", "22 40 28 00"),
+            knowledge_dir=Path(env.get("KNOWLEDGE_DIR", "").strip() or DEFAULT_KNOWLEDGE_DIR),
             opening_hours=OpeningHours.parse(
                 env.get("OPENING_HOURS", "").strip() or DEFAULT_SPEC,
                 tz=env.get("OPENING_HOURS_TZ", "").strip() or DEFAULT_TZ,

@@ -11,6 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot import keys
+from bot.chat import message_json
 from bot.desk import handoff, pages, sessions, tickets
 from bot.desk.accounts import authenticate
 from bot.desk.auth import counsellor_required, signed_in
@@ -135,16 +136,22 @@ async def queue(request: web.Request) -> web.Response:
 @routes.get("/desk/api/tickets/{ticket_id}/messages")
 @counsellor_required
 async def ticket_messages(request: web.Request) -> web.Response:
-    from bot.chat import message_json
-
+    """The ticket's whole conversation as the person saw it (the bot's replies
+    included), for the counsellor who has it; while it waits in the queue, for any
+    counsellor at the desk, to read before taking it. Messages with an id above
+    `handoff_after_id` are the live chat."""
     async with request.app[keys.DB]() as s:
         ticket = await tickets.get_ticket(s, _ticket_id(request))
-        if ticket is None or ticket.counsellor_id != request["counsellor"].id:
+        readable = ticket is not None and (
+            ticket.status == tickets.WAITING or ticket.counsellor_id == request["counsellor"].id
+        )
+        if not readable:
             raise ApiError(404, handoff.NOT_YOURS)
-        rows = await tickets.live_messages(s, ticket)
+        rows = await tickets.transcript(s, ticket)
     return web.json_response({
         "ticket": tickets.summary_json(ticket, handoff.utcnow()),
         "messages": [message_json(r) for r in rows],
+        "handoff_after_id": ticket.start_message_id,
     })
 
 

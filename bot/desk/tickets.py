@@ -109,12 +109,15 @@ async def waited_too_long(session: AsyncSession, before: datetime) -> list[Ticke
     return list(result.scalars())
 
 
-async def live_messages(session: AsyncSession, ticket: Ticket) -> list[Message]:
-    result = await session.execute(
-        select(Message)
-        .where(Message.conversation_id == ticket.conversation_id, Message.id > ticket.start_message_id)
-        .order_by(Message.id)
-    )
+async def transcript(session: AsyncSession, ticket: Ticket) -> list[Message]:
+    """The whole conversation the person saw, in order: the bot's replies and their
+    own (scrubbed) words before the handoff, then the live chat (ids above
+    `start_message_id`). A closed ticket's transcript stops where it ended: what the
+    person says to the bot afterwards is not the counsellor's to read."""
+    query = select(Message).where(Message.conversation_id == ticket.conversation_id)
+    if ticket.ended_at is not None:
+        query = query.where(Message.created_at <= ticket.ended_at)
+    result = await session.execute(query.order_by(Message.id))
     return list(result.scalars())
 
 

@@ -31,6 +31,8 @@
   var starting = null;
   var seen = {};
   var handoff = null;
+  var crisisLines = null;
+  var loadingLines = null;
 
   // ---------- DOM helpers ----------
   function el(tag, attrs, children) {
@@ -123,6 +125,22 @@
     type: "button", className: "akan-launcher", "aria-expanded": "false", "aria-controls": "akan-panel",
   }, ["Chat med " + title]);
   var closeButton = el("button", { type: "button", className: "akan-icon-button", "aria-label": "Lukk chatten" }, ["×"]);
+  // Help before anything has happened: every crisis line, from the gateway (the knowledge base's list).
+  var helpButton = el("button", {
+    type: "button", className: "akan-help-button", "aria-expanded": "false", "aria-controls": "akan-help",
+  }, ["Trenger du hjelp nå?"]);
+  var helpList = el("ul", { className: "akan-emergency-list" });
+  var helpStatus = el("p", { className: "akan-help-status", text: "Henter numrene …" });
+  var helpHide = el("button", { type: "button", className: "akan-link-button" }, ["Skjul numrene"]);
+  var helpPanel = el("div", {
+    id: "akan-help", className: "akan-emergency akan-help", role: "region", "aria-labelledby": "akan-help-title", hidden: "",
+  }, [
+    el("p", { id: "akan-help-title", className: "akan-emergency-title", text: "Trenger du hjelp nå?" }),
+    el("p", { className: "akan-help-intro", text: "Chatten er ikke en krisetjeneste. Disse numrene kan du ringe:" }),
+    helpStatus,
+    helpList,
+    helpHide,
+  ]);
   var bannerList = el("ul", { className: "akan-emergency-list" });
   var bannerHide = el("button", { type: "button", className: "akan-link-button" }, ["Skjul nødnumrene"]);
   var banner = el("div", { className: "akan-emergency", role: "alert", hidden: "" }, [
@@ -170,9 +188,11 @@
       el("div", {}, [
         el("h2", { id: "akan-title", className: "akan-title", text: title }),
         el("p", { className: "akan-subtitle", text: "Anonym chatbot · ikke en krisetjeneste · nød: 113" }),
+        helpButton,
       ]),
       closeButton,
     ]),
+    helpPanel,
     banner,
     log,
     typing,
@@ -232,14 +252,52 @@
     return list;
   }
 
-  function showEmergency(custom) {
-    while (bannerList.firstChild) bannerList.removeChild(bannerList.firstChild);
-    (custom.contacts || []).forEach(function (contact) {
-      bannerList.appendChild(el("li", {}, [
+  function fillContacts(list, contacts) {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    (contacts || []).forEach(function (contact) {
+      list.appendChild(el("li", {}, [
         el("a", { href: telHref(contact.number), text: String(contact.number) }), " – " + String(contact.name),
       ]));
     });
+  }
+
+  function showEmergency(custom) {
+    fillContacts(bannerList, custom.contacts && custom.contacts.length ? custom.contacts : crisisLines);
     banner.hidden = false;
+  }
+
+  // ---------- Help: the crisis lines, at any time ----------
+  function loadCrisisLines() {
+    if (crisisLines) return Promise.resolve(crisisLines);
+    if (!loadingLines) {
+      loadingLines = request("GET", "/api/crisis-lines").then(function (data) {
+        var contacts = data && Array.isArray(data.contacts) ? data.contacts : [];
+        if (!contacts.length) throw new Error("no crisis lines");
+        crisisLines = contacts;
+        return contacts;
+      });
+      loadingLines.catch(function () { loadingLines = null; });  // try again next time
+    }
+    return loadingLines;
+  }
+
+  function showHelp() {
+    helpPanel.hidden = false;
+    helpButton.setAttribute("aria-expanded", "true");
+    if (helpList.firstChild) return;
+    helpStatus.textContent = "Henter numrene …";
+    helpStatus.hidden = false;
+    loadCrisisLines().then(function (contacts) {
+      fillContacts(helpList, contacts);
+      helpStatus.hidden = true;
+    }, function () {
+      helpStatus.textContent = "Fikk ikke hentet numrene akkurat nå. Er noen i fare, ring 113.";
+    });
+  }
+
+  function hideHelp() {
+    helpPanel.hidden = true;
+    helpButton.setAttribute("aria-expanded", "false");
   }
 
   function renderBot(message, withButtons) {
@@ -511,6 +569,7 @@
     root.classList.add("akan-widget--open");
     launcher.setAttribute("aria-expanded", "true");
     start();
+    loadCrisisLines().catch(function () { /* the help says so when opened */ });
     input.focus();
   }
 
@@ -540,6 +599,8 @@
     }
   });
   bannerHide.addEventListener("click", function () { banner.hidden = true; input.focus(); });
+  helpButton.addEventListener("click", function () { if (helpPanel.hidden) showHelp(); else hideHelp(); });
+  helpHide.addEventListener("click", function () { hideHelp(); helpButton.focus(); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();

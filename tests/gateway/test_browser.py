@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from bot.crisis_lines import DEFAULT_KNOWLEDGE_DIR, load_crisis_lines
 from tests.gateway.chromium import SHOTS, TIMEOUT_MS, browser, expect  # noqa: F401 (browser: fixture)
 
 ROLE_BUTTON = "Jeg er leder eller HR"
@@ -129,6 +130,29 @@ def test_crisis_shows_the_emergency_banner(page):
     shot(page, "04-crisis")
 
 
+def test_help_lists_every_crisis_line_before_anything_happens(page):
+    open_chat(page)
+    help_button = page.get_by_role("button", name="Trenger du hjelp nå?")
+    expect(help_button).to_have_attribute("aria-expanded", "false")
+    help_button.click()
+    expect(help_button).to_have_attribute("aria-expanded", "true")
+    help_panel = page.get_by_role("region", name="Trenger du hjelp nå?")
+    expect(help_panel).to_be_visible()
+    lines = load_crisis_lines(DEFAULT_KNOWLEDGE_DIR)  # the list every crisis reply carries
+    assert len(lines) == 6
+    expect(help_panel.get_by_role("listitem")).to_have_count(len(lines))
+    for line in lines:
+        expect(help_panel.get_by_role("link", name=line.number, exact=True)).to_have_attribute("href", line.tel)
+        expect(help_panel).to_contain_text(f"{line.number} – {line.name}")
+    expect(help_panel).not_to_contain_text("anonym")  # not true of 113 and 112
+    expect(page.locator(".akan-msg--user")).to_have_count(0)  # nothing written yet
+    expect(page.get_by_role("alert")).to_be_hidden()  # no crisis banner: this is help at any time
+    shot(page, "09-help")
+    help_panel.get_by_role("button", name="Skjul numrene").click()
+    expect(help_panel).to_be_hidden()
+    expect(help_button).to_be_focused()
+
+
 def test_text_is_never_rendered_as_html(page):
     open_chat(page)
     attack = '<img src=x onerror="window.__pwned=1"><b>fet</b>'
@@ -181,7 +205,7 @@ def test_small_screens_and_zoom(browser, gateway_url, width, height, name):
     open_chat(page)
     page.get_by_role("button", name=ROLE_BUTTON).click()
     expect(page.locator(".akan-msg--user")).to_have_count(1)
-    for control in ("Send", "Snakk med veileder", "Slett samtalen", "Lukk chatten"):
+    for control in ("Send", "Snakk med veileder", "Slett samtalen", "Lukk chatten", "Trenger du hjelp nå?"):
         box = page.get_by_role("button", name=control, exact=True).last.bounding_box()
         assert box and box["x"] >= 0 and box["y"] >= 0, control
         assert box["x"] + box["width"] <= width + 0.5 and box["y"] + box["height"] <= height + 0.5, control

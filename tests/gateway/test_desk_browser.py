@@ -52,20 +52,31 @@ def test_live_handoff_between_the_widget_and_the_desk(browser, live_stack):
         expect(person.locator(".akan-actions").get_by_role("button", name="Snakk med veileder")).to_be_hidden()
         shot(person, "2-person-queued")
 
-        # The desk sees the anonymous summary and accepts.
+        # The desk sees the anonymous summary, reads the conversation so far (the bot's
+        # replies included, in order) and accepts.
         ticket = desk.locator("#queue .desk-ticket")
         expect(ticket).to_have_count(1)
         expect(ticket).to_contain_text("Leder/HR")
         expect(ticket).to_contain_text("rusteste")
         shot(desk, "3-queue")
+        ticket.get_by_role("button", name="Les samtalen").click()
+        desk_log = desk.locator("#chat-log")
+        expect(desk_log.locator(".desk-msg-bot").first).to_contain_text("chatbot")
+        expect(desk.locator("#chat-form")).to_be_hidden()  # reading only, until taken
         ticket.get_by_role("button", name="Ta samtalen").click()
         expect(desk.locator("#chat")).to_be_visible()
+        expect(desk.locator("#chat-form")).to_be_visible()
         expect(status).to_contain_text("Du snakker nå med en veileder")
+        senders = desk_log.locator(".desk-msg-from").all_inner_texts()
+        assert senders[:2] == ["Boten", "Personen"] and senders.count("Boten") >= 3, senders
+        expect(desk_log.locator(".desk-msg-user").first).to_contain_text("rusteste")
+        expect(desk_log.locator(".desk-msg-bot").first).to_contain_text("chatbot")
+        expect(desk_log.locator(".desk-handoff-mark")).to_have_text("Overført til veileder")
+        shot(desk, "3b-transcript")
 
         # They write to each other; markup stays text on both sides.
         person.get_by_label("Skriv meldingen din").fill("Hei! Er <b>du</b> en ekte person?")
         person.get_by_role("button", name="Send").click()
-        desk_log = desk.locator("#chat-log")
         expect(desk_log).to_contain_text("Hei! Er <b>du</b> en ekte person?")
         desk.get_by_label("Skriv til personen").fill("Ja, jeg er veileder hos Akan. Fortell gjerne mer.")
         desk.get_by_role("button", name="Send").click()

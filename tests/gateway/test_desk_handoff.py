@@ -102,6 +102,49 @@ async def test_request_queues_a_ticket_with_an_anonymous_scrubbed_summary(client
     assert "conversation_id" not in ticket  # the desk sees no identifiers
 
 
+async def test_ticket_shows_the_whole_conversation_with_the_bots_replies_in_order(client, desk, fake_rasa, start):
+    conversation_id = await start(client)
+    await say(client, conversation_id, "jeg heter Kari Nordmann, ring meg på 912 34 567")
+    await say(client, conversation_id, button=fake_rasa.ROLE_BUTTONS[0]["payload"])
+    await say(client, conversation_id, button="/request_human")
+    ticket = await ticket_of(client, conversation_id)
+
+    # Waiting in the queue: a counsellor may read it all before taking it.
+    response = await client.get(f"/desk/api/tickets/{ticket.id}/messages")
+    assert response.status == 200
+    data = await response.json()
+    seen = (await (await client.get(f"/api/conversations/{conversation_id}/messages")).json())["messages"]
+    assert data["messages"] == seen  # exactly what the person saw, nothing more
+    assert [(m["from"], m.get("text")) for m in data["messages"]] == [
+        ("bot", "Hei! Jeg er en chatbot. Du er anonym her. Er noen i fare, ring 113. Hvem er du?"),
+        ("user", "jeg heter [navn], ring meg på [telefonnummer]"),
+        ("bot", "Jeg forstod ikke helt. Hvem er du?"),
+        ("user", fake_rasa.ROLE_BUTTONS[0]["title"]),
+        ("bot", "**Råd til deg som leder:**\n• Hold jevnlig kontakt"),
+        ("user", "Snakk med veileder"),
+        ("bot", QUEUED_TEXT),
+    ]
+    assert data["messages"][0]["buttons"] == fake_rasa.ROLE_BUTTONS  # what the person could press
+    assert data["messages"][4]["custom"]["sources"] == fake_rasa.RECOMMENDATIONS["sources"]
+    assert [m["id"] for m in data["messages"]] == sorted(m["id"] for m in data["messages"])
+    assert data["handoff_after_id"] == data["messages"][-1]["id"]
+    assert "Nordmann" not in str(data) and "912 34 567" not in str(data)
+
+    # Taken: the live chat follows the conversation before it.
+    await client.post(f"/desk/api/tickets/{ticket.id}/accept", headers=desk)
+    await say(client, conversation_id, "er du der?")
+    await client.post(f"/desk/api/tickets/{ticket.id}/messages", json={"text": "Ja, hei!"}, headers=desk)
+    data = await (await client.get(f"/desk/api/tickets/{ticket.id}/messages")).json()
+    assert [(m["from"], m.get("text")) for m in data["messages"][-2:]] == [("user", "er du der?"), ("counsellor", "Ja, hei!")]
+    assert [m["id"] for m in data["messages"][:len(seen)]] == [m["id"] for m in seen]
+
+    # Ended: what the person says to the bot afterwards is not the counsellor's to read.
+    await client.post(f"/desk/api/tickets/{ticket.id}/end", headers=desk)
+    await say(client, conversation_id, button=fake_rasa.TOPIC_BUTTON["payload"])
+    after = await (await client.get(f"/desk/api/tickets/{ticket.id}/messages")).json()
+    assert after["messages"] == data["messages"]
+
+
 async def test_queue_puts_crisis_first_then_longest_waiting(client, desk, start):
     first = await ask_for_human(client, start)
     second = await ask_for_human(client, start)
@@ -149,7 +192,8 @@ async def test_person_sees_their_place_and_live_chat_reaches_both_sides(client, 
     frame = await _next_of(ws, "messages")
     assert frame["messages"] == [{"id": frame["messages"][0]["id"], "from": "counsellor", "text": "Hei, jeg heter Anne <b>"}]
     transcript = await (await client.get(f"/desk/api/tickets/{ticket.id}/messages")).json()
-    assert [m["from"] for m in transcript["messages"]] == ["user", "counsellor"]
+    live = [m["from"] for m in transcript["messages"] if m["id"] > transcript["handoff_after_id"]]
+    assert live == ["user", "counsellor"]
     widget = await (await client.get(f"/api/conversations/{conversation_id}/messages")).json()
     assert widget["messages"][-1]["from"] == "counsellor"
     assert widget["handoff"] == {"type": "handoff", "status": "active"}

@@ -17,6 +17,7 @@ def test_defaults():
     assert settings.max_message_chars == 2000
     assert settings.gateway_db_url == f"sqlite+aiosqlite:///{Path('var').resolve() / 'gateway.db'}"
     assert settings.allowed_origins == ()
+    assert settings.knowledge_dir == Path(__file__).resolve().parents[2] / "data" / "knowledge"
 
 
 def test_environment_overrides():
@@ -25,8 +26,10 @@ def test_environment_overrides():
             "GATEWAY_PORT": "9000", "RASA_PORT": "6000", "ACTIONS_PORT": "6001", "VAR_DIR": "/tmp/x",
             "ALLOWED_ORIGINS": "https://a.example, https://b.example/", "GATEWAY_DB_URL": "postgresql://u@h/db",
             "TRACKER_DB_URL": "sqlite:////tmp/x/tracker.db", "RASA_URL": "http://r1:5005,http://r2:5005",
+            "KNOWLEDGE_DIR": "/srv/knowledge",
         }
     )
+    assert settings.knowledge_dir == Path("/srv/knowledge")
     assert settings.port == 9000
     assert settings.rasa_urls == ("http://r1:5005", "http://r2:5005")
     assert settings.actions_url == "http://127.0.0.1:6001"

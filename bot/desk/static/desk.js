@@ -18,11 +18,14 @@
     no_recommendation: "Spørsmål uten anbefaling"
   };
   var SENDERS = { user: "Personen", counsellor: "Deg", bot: "Boten" };
+  // Before this handoff: a counsellor's words were an earlier live chat, maybe someone else's.
+  var EARLIER_SENDERS = { user: "Personen", counsellor: "Veileder", bot: "Boten" };
 
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var current = null;
   var shown = {};
+  var handoffAfter = null;
   var socket = null;
 
   function el(tag, cls, text) {
@@ -81,6 +84,12 @@
     button.type = "button";
     button.addEventListener("click", function () { onClick(ticket, button); });
     li.appendChild(button);
+    if (ticket.status === "waiting") {
+      var read = el("button", "desk-read", "Les samtalen");
+      read.type = "button";
+      read.addEventListener("click", function () { openChat(ticket.id); });
+      li.appendChild(read);
+    }
     return li;
   }
 
@@ -108,14 +117,55 @@
     }).catch(function (err) { setStatus(err.message); loadQueue(); });
   }
 
+  function telHref(number) {
+    return "tel:" + String(number).replace(/[^\d+]/g, "");
+  }
+
+  // What the widget showed with a bot reply besides its text: sources, the
+  // emergency numbers, the other ways in, and the buttons it offered.
+  function extras(message) {
+    var lines = [];
+    var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
+    if (custom && custom.type === "recommendations" && custom.sources && custom.sources.length) {
+      lines.push(el("p", "desk-msg-extra", "Kilder: " + custom.sources.map(String).join("; ")));
+    }
+    if (custom && custom.type === "crisis" && custom.contacts && custom.contacts.length) {
+      lines.push(el("p", "desk-msg-extra desk-msg-crisis", "Viste nødnumrene: " + custom.contacts.map(function (c) {
+        return String(c.number) + " " + String(c.name);
+      }).join(", ")));
+    }
+    if (custom && custom.type === "handoff" && custom.contacts && !Array.isArray(custom.contacts) &&
+        (!custom.status || custom.status === "unavailable")) {
+      var ways = [custom.contacts.phone, custom.contacts.email, custom.contacts.chat].filter(Boolean).map(String);
+      if (ways.length) lines.push(el("p", "desk-msg-extra", "Viste kontaktinfo: " + ways.join(", ")));
+    }
+    if (message.buttons && message.buttons.length) {
+      lines.push(el("p", "desk-msg-extra", "Svarforslag: " + message.buttons.map(function (b) {
+        return String(b.title);
+      }).join(" · ")));
+    }
+    return lines;
+  }
+
   function addMessage(message) {
     if (shown[message.id]) return;
     shown[message.id] = true;
+    var text = message.text ? String(message.text) : "";
+    var more = extras(message);
+    if (!text && !more.length) return;  // a payload the person never saw (a handoff's summary, say)
     var log = document.getElementById("chat-log");
-    var item = el("div", "desk-msg desk-msg-" + message.from);
-    item.appendChild(el("span", "desk-msg-from", SENDERS[message.from] || message.from));
-    item.appendChild(el("p", "desk-msg-text", message.text || ""));
+    var earlier = handoffAfter !== null && message.id <= handoffAfter;
+    var item = el("div", "desk-msg desk-msg-" + message.from + (earlier ? " desk-msg-earlier" : ""));
+    item.appendChild(el("span", "desk-msg-from", (earlier ? EARLIER_SENDERS : SENDERS)[message.from] || message.from));
+    if (text) item.appendChild(el("p", "desk-msg-text", text));
+    more.forEach(function (line) { item.appendChild(line); });
     log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addHandoffMark() {
+    var log = document.getElementById("chat-log");
+    log.appendChild(el("p", "desk-handoff-mark", "Overført til veileder"));
     log.scrollTop = log.scrollHeight;
   }
 
@@ -130,14 +180,25 @@
       summary.replaceChildren();
       summary.appendChild(el("dt", null, "Grunn"));
       summary.appendChild(el("dd", null, REASONS[data.ticket.reason] || data.ticket.reason));
-      (data.ticket.recent_messages || []).forEach(function (text) {
-        summary.appendChild(el("dt", null, "Skrev før overføringen"));
-        summary.appendChild(el("dd", null, text));
+      var waiting = data.ticket.status === "waiting";
+      if (waiting) {
+        summary.appendChild(el("dt", null, "Status"));
+        summary.appendChild(el("dd", null, "Venter i køen. Ta samtalen for å svare."));
+      }
+      // The whole conversation so far, as the person saw it, then the live chat.
+      var log = document.getElementById("chat-log");
+      log.setAttribute("aria-busy", "true");
+      log.replaceChildren();
+      handoffAfter = typeof data.handoff_after_id === "number" ? data.handoff_after_id : null;
+      var marked = handoffAfter === null;
+      data.messages.forEach(function (message) {
+        if (!marked && message.id > handoffAfter) { addHandoffMark(); marked = true; }
+        addMessage(message);
       });
-      document.getElementById("chat-log").replaceChildren();
-      data.messages.forEach(addMessage);
+      if (!marked) addHandoffMark();
+      log.setAttribute("aria-busy", "false");
       document.getElementById("chat-form").hidden = data.ticket.status !== "active";
-      document.getElementById("chat-input").focus();
+      if (!waiting) document.getElementById("chat-input").focus();
     }).catch(function (err) { setStatus(err.message); });
   }
 
@@ -152,7 +213,9 @@
     if (frame.type === "messages" && frame.ticket_id === current) frame.messages.forEach(addMessage);
     if (frame.type === "ended" && frame.ticket_id === current) {
       closedChat(frame.outcome === "ended" ? "Samtalen er avsluttet. Boten har tatt over igjen."
-        : frame.outcome === "deleted" ? "Personen slettet samtalen." : "Personen avsluttet samtalen.");
+        : frame.outcome === "deleted" ? "Personen slettet samtalen."
+        : frame.outcome === "timeout" ? "Ingen tok samtalen i tide. Boten har tatt over igjen."
+        : "Personen avsluttet samtalen.");
       loadQueue();
     }
   }
