@@ -39,7 +39,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find $(TRAINING_DATA) data/lexi
 MODEL := models/akan.tar.gz
 SPACY_MODEL := build/spacy-nb/meta.json
 
-.PHONY: help install nlp train run run-prod test unit-test story-test eval bench validate shell clean
+.PHONY: help install nlp train run run-prod test unit-test story-test eval answers bench validate shell clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -60,7 +60,10 @@ nlp: $(SPACY_MODEL) ## Build the blank Norwegian spaCy pipeline Rasa loads
 
 $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
 	@mkdir -p models
-	flock models/.train.lock $(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan
+	@mkdir -p $(VAR_DIR)
+	@start=$$(date +%s); \
+	flock models/.train.lock $(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
+	echo $$(( $$(date +%s) - start )) > $(VAR_DIR)/train-seconds
 	@touch $@
 
 train: $(MODEL) ## Train the Rasa model (only when data or config changed)
@@ -98,14 +101,20 @@ story-test: $(MODEL)
 
 test: $(MODEL) validate unit-test story-test ## Run every test: data validation, pytest, conversation tests
 
-eval: $(MODEL) ## Score the model on the dev set next to a TF-IDF baseline
+# Options for python -m evaluation, e.g. EVAL_ARGS="--ablation" or "--misses" (never shown for a sealed set).
+EVAL_ARGS ?=
+eval: $(MODEL) ## Score the model and a TF-IDF baseline on every set; cross-validation, learning curve, budgets
 	@mkdir -p $(VAR_DIR)/logs
-	@set -e; \
+	@set -e; start=$$(date +%s); \
 	$(PY) -m services.rasa_launcher run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
 	  >$(VAR_DIR)/logs/eval-rasa.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 300); do curl -fs "http://127.0.0.1:$(EVAL_PORT)/status?token=$(RASA_TOKEN)" >/dev/null && break; \
 	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \
-	RASA_URL=http://127.0.0.1:$(EVAL_PORT) $(PY) -m evaluation
+	RASA_URL=http://127.0.0.1:$(EVAL_PORT) RASA_PID=$$pid $(PY) -m evaluation $(EVAL_ARGS); \
+	echo "make eval took $$(( $$(date +%s) - start )) s (budget ≤ 300 s, Rasa's start included)"
+
+answers: $(VENV)/.installed ## Write every role × topic reply (first and "Vis flere råd") to $(VAR_DIR)/answers.md
+	$(PY) -m answer_review --out $(VAR_DIR)/answers.md
 
 # Options for python -m bench, e.g. BENCH_ARGS="--profile default --quick --json var/bench.json".
 BENCH_ARGS ?=

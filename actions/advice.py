@@ -2,9 +2,10 @@
 
 Role and topic come from the latest message when it shows them, otherwise from
 the slots, so they carry over and can be changed at any time. Only what is
-missing is asked for. The answer for a cell is exactly that cell's knowledge
-base entries; topics and cells without a recommendation get an honest answer
-and an offer of a counsellor.
+missing is asked for. The answer for a cell is that cell's knowledge base
+entries (and the self-help tool for the substance, if any): a short first reply,
+the rest behind "Vis flere råd". Topics and cells without a recommendation get
+an honest answer and an offer of a counsellor.
 """
 from __future__ import annotations
 
@@ -14,9 +15,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_text import (
+    SOURCES_SHOWN,
+    Point,
+    cell_points,
+    citations,
+    compose,
+    entry_point,
+    first_points,
+    first_reply,
+    more_reply,
+    words,
+)
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
 from actions.conversation import ROLE_STATED_SLOT, main_entity, role_and_whether_stated
-from actions.knowledge_base import TOPICS, Entry, KnowledgeBase
+from actions.knowledge_base import TOPICS, KnowledgeBase
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
 
@@ -25,48 +38,37 @@ ASK_ROLE = (
     "Du trenger ikke si mer enn det."
 )
 ASK_TOPIC = "Hva gjelder det? Skriv med egne ord, eller velg et tema."
-NEXT_STEP = "Vil du vite mer om et annet tema, eller snakke med en veileder?"
+MORE_PAYLOAD = "/more_advice"
+MORE_BUTTON = {"title": "Vis flere råd", "payload": MORE_PAYLOAD}
+COUNSELLOR_OFFER = (
+    "Dette er spørsmål der det lønner seg å snakke med en veileder, som kan se på akkurat din situasjon. "
+    "Vil du det?"
+)
 
 
-def recommendations_payload(role: Optional[str], topic: str, substance: Optional[str], entries: list[Entry]) -> dict:
+def recommendations_payload(role: Optional[str], topic: str, substance: Optional[str], points: list[Point]) -> dict:
     """Machine-readable metadata for a reply that carries recommendations."""
     return {
         "type": "recommendations",
         "role": role,
         "topic": topic,
         "substance": substance,
-        "ids": [e.id for e in entries],
-        "sources": _unique(e.source.citation() for e in entries),
+        "ids": [p.id for p in points],
+        "sources": citations(points),
     }
 
 
-def _unique(items) -> list[str]:
-    return list(dict.fromkeys(items))
+def sources_in_text(tracker: Tracker) -> bool:
+    """Whether the sources go in the text: unless the client shows the payload's sources itself."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return not (isinstance(metadata, dict) and metadata.get(SOURCES_SHOWN))
 
 
-def _entry_lines(entries: list[Entry]) -> str:
-    return "\n".join(f"• **{e.title}**: {e.text.strip()}" for e in entries)
-
-
-def _sources_line(entries: list[Entry]) -> str:
-    """One line naming each document once, with the sections used from it."""
-    sections: dict[str, list[str]] = {}
-    for e in entries:
-        used = sections.setdefault(e.source.title, [])
-        if e.source.section not in used:
-            used.append(e.source.section)
-    parts = [f"{title}: " + ", ".join(f"«{s}»" for s in used) for title, used in sections.items()]
-    return ("Kilde: " if len(parts) == 1 else "Kilder: ") + "; ".join(parts)
-
-
-def recommendation_text(role: str, topic: str, entries: list[Entry]) -> str:
-    return (
-        f"{ROLE_HEADINGS[role]}, om {TOPIC_PHRASES[topic]}:\n\n"
-        f"{_entry_lines(entries)}\n\n{_sources_line(entries)}\n\n{NEXT_STEP}"
-    )
-
-
-def no_recommendation_text(kb: KnowledgeBase, role: Optional[str], topic: str, context: list[Entry]) -> str:
+def no_recommendation_reply(
+    kb: KnowledgeBase, role: Optional[str], topic: str, context: list[Point], with_sources: bool
+) -> tuple[str, list[Point]]:
+    """An honest answer for a cell without recommendations: what the material does say, if anything,
+    and the offer of a counsellor. Returns the text and the points it shows."""
     if topic in kb.route_to_counsellor_topics and context:
         opening = f"Om {TOPIC_PHRASES[topic]} – dette er det ærlige svaret fra materialet:"
     elif topic in kb.route_to_counsellor_topics:
@@ -75,22 +77,16 @@ def no_recommendation_text(kb: KnowledgeBase, role: Optional[str], topic: str, c
             "jeg kan gi deg her."
         )
     else:
+        heading = ROLE_HEADINGS[role]
         opening = (
-            f"Materialet fra Akan kompetansesenter har ingen egne råd {ROLE_HEADINGS[role][0].lower()}"
-            f"{ROLE_HEADINGS[role][1:]} om {TOPIC_PHRASES[topic]}."
+            f"Om {TOPIC_PHRASES[topic]} har materialet fra Akan kompetansesenter ingen egne råd "
+            f"{heading[0].lower()}{heading[1:]}."
         )
         answered = answered_topics(kb, role)
         if answered:
             opening += " Jeg har råd til deg om " + _join([TOPIC_PHRASES[t] for t in answered]) + "."
-    parts = [opening]
-    if context:
-        parts.append(_entry_lines(context))
-        parts.append(_sources_line(context))
-    parts.append(
-        "Dette er spørsmål der det lønner seg å snakke med en veileder, som kan se på akkurat din situasjon. "
-        "Vil du det?"
-    )
-    return "\n\n".join(parts)
+    shown = first_points(context, words(opening) + words(COUNSELLOR_OFFER))
+    return compose(opening, shown, COUNSELLOR_OFFER, with_sources), shown
 
 
 def answered_topics(kb: KnowledgeBase, role: Optional[str]) -> list[str]:
@@ -117,22 +113,53 @@ class ActionAnswerAdvice(Action):
         wanted = {"role": role, ROLE_STATED_SLOT: stated if role else None, "topic": topic, "substance": substance}
         events = [SlotSet(name, value) for name, value in wanted.items() if tracker.get_slot(name) != value]
 
+        with_sources = sources_in_text(tracker)
         if topic and kb.routes_to_counsellor(role, topic):
-            context = kb.context_for(topic)
+            context = [entry_point(e) for e in kb.context_for(topic)]
+            text, shown = no_recommendation_reply(kb, role, topic, context, with_sources)
             dispatcher.utter_message(
-                text=no_recommendation_text(kb, role, topic, context),
+                text=text,
                 buttons=[COUNSELLOR_BUTTON, *topic_buttons(only=answered_topics(kb, role) or None, exclude=topic)],
-                json_message={**recommendations_payload(role, topic, substance, context), "no_recommendation": True},
+                json_message={**recommendations_payload(role, topic, substance, shown), "no_recommendation": True},
             )
         elif not role:
             dispatcher.utter_message(text=ASK_ROLE, buttons=role_buttons())
         elif not topic:
             dispatcher.utter_message(text=ASK_TOPIC, buttons=topic_buttons())
         else:
-            entries = kb.entries_for(role, topic)
+            text, shown, more = first_reply(role, topic, cell_points(kb, role, topic, substance), with_sources)
             dispatcher.utter_message(
-                text=recommendation_text(role, topic, entries),
-                buttons=[*topic_buttons(exclude=topic), COUNSELLOR_BUTTON],
-                json_message=recommendations_payload(role, topic, substance, entries),
+                text=text,
+                buttons=[*([MORE_BUTTON] if more else []), *topic_buttons(exclude=topic), COUNSELLOR_BUTTON],
+                json_message=recommendations_payload(role, topic, substance, shown),
             )
         return events
+
+
+class ActionMoreAdvice(Action):
+    """The rest of the cell the person was last answered from ("Vis flere råd")."""
+
+    def name(self) -> str:
+        return "action_more_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        kb = knowledge_base()
+        role, topic = tracker.get_slot("role"), tracker.get_slot("topic")
+        substance = tracker.get_slot("substance")
+        named = {main_entity(tracker, "role"), main_entity(tracker, "topic")} - {None}
+        if named - {role, topic}:
+            # "Flere råd til meg som kollega?" names another cell: answer that one from the start.
+            return ActionAnswerAdvice().run(dispatcher, tracker, domain)
+        if not role or not topic:
+            dispatcher.utter_message(text=ASK_TOPIC if role else ASK_ROLE, buttons=topic_buttons() if role else role_buttons())
+            return []
+        if kb.routes_to_counsellor(role, topic):
+            dispatcher.utter_message(text=COUNSELLOR_OFFER, buttons=[COUNSELLOR_BUTTON, *topic_buttons(exclude=topic)])
+            return []
+        text, rest = more_reply(role, topic, cell_points(kb, role, topic, substance), sources_in_text(tracker))
+        dispatcher.utter_message(
+            text=text,
+            buttons=[*topic_buttons(exclude=topic), COUNSELLOR_BUTTON],
+            json_message=recommendations_payload(role, topic, substance, rest) if rest else None,
+        )
+        return []

@@ -10,13 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import COUNSELLOR_BUTTON
 from actions.contact_replies import crisis_payload, emergency_lines
-from actions.conversation import main_entity
+from actions.conversation import current_role, main_entity
 from actions.handoff import counsellor_available, queue_for_counsellor
 from actions.shared_knowledge import knowledge_base
 
+# Only what is true of each line: 113, 116 117 and 112 need to know who and where you are so
+# they can send help; the two help lines can be called without saying who you are.
 FOR_THE_PERSON = (
-    "Du er ikke alene med dette. Hjelpetelefonene over svarer døgnet rundt, og du kan være anonym. "
-    "Blir du truet eller utsatt for vold, ring 112."
+    "Du er ikke alene med dette. Mental Helse hjelpetelefon (116 123) og Kirkens SOS (22 40 00 40) "
+    "svarer døgnet rundt, og der kan du være anonym. Ringer du 113 eller 112, spør de hvor du er, "
+    "så de kan sende hjelp. Blir du truet eller utsatt for vold, ring 112."
 )
 FOR_A_HELPER = (
     "Gjelder det en annen: ring 113 hvis livet eller helsen er i fare, og 112 hvis noen truer eller "
@@ -24,6 +27,18 @@ FOR_A_HELPER = (
     "eller Alarmtelefonen for barn og unge på 116 111. Ta vare på deg selv også – du trenger ikke bære "
     "dette alene."
 )
+
+
+
+def advice_for(role: str | None) -> str:
+    """The person's own advice, a helper's, or both when it is not known who is writing: a crisis
+    told about someone else by a person whose role is unknown still gets the helper's advice."""
+    if role == "selv":
+        return FOR_THE_PERSON
+    if role is not None:
+        return FOR_A_HELPER
+    return f"{FOR_THE_PERSON}\n\n{FOR_A_HELPER}"
+
 
 CRISIS_QUEUED = "Jeg setter deg derfor også i kø til en veileder hos Akan, som tar over her i chatten."
 CRISIS_WAITING = (
@@ -38,21 +53,21 @@ class ActionCrisis(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
-        role = main_entity(tracker, "role")
+        role = main_entity(tracker, "role") or current_role(tracker)
         third_person = role is not None and role != "selv"
         available = counsellor_available(tracker)
         dispatcher.utter_message(
             text=(
                 "Dette høres alvorlig ut. Er noen i fare nå, ring 113 med en gang.\n\n"
                 f"{emergency_lines(kb)}\n\n"
-                f"{FOR_A_HELPER if third_person else FOR_THE_PERSON}\n\n"
+                f"{advice_for(role)}\n\n"
                 "Jeg er en chatbot og kan ikke hjelpe i en akutt situasjon. "
                 + (CRISIS_QUEUED if available else "Vil du også snakke med en veileder hos Akan?")
             ),
             buttons=[] if available else [COUNSELLOR_BUTTON],
             json_message=crisis_payload(kb, third_person, role),
         )
-        events = [SlotSet("role", role)] if role else []
+        events = [SlotSet("role", role)] if role and role != tracker.get_slot("role") else []
         if available:
             # Crisis tickets go first in the counsellors' queue.
             events += queue_for_counsellor(dispatcher, tracker, reason="crisis", text=CRISIS_WAITING)

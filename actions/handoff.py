@@ -23,7 +23,7 @@ from bot.opening_hours import describe_next_opening
 
 QUEUED = (
     "Jeg setter deg over til en veileder hos Akan nå. Du står i kø, og en veileder tar over her i "
-    "chatten så snart en er ledig. Veilederen ser et kort, anonymt sammendrag av det du har skrevet. "
+    "chatten så snart en er ledig. Veilederen ser samtalen vår så langt, uten navn, telefonnumre og e-postadresser. "
     "Du kan avbryte når du vil."
 )
 NOBODY_SIGNED_IN = "Akkurat nå er ingen veiledere ledige i chatten."

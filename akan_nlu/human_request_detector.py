@@ -30,7 +30,7 @@ NEVER_OVERRIDDEN = {"crisis"}
 # Questions about the bot ("er det en robot jeg snakker med?") or to it ("har dere noen råd om …?")
 # can sound like asking for a person; the intent classifier's reading stands when it is surer
 # than the human head. A pattern hit always counts.
-SMALL_TALK = {"ask_advice", "bot_challenge", "privacy", "capabilities", "greet", "goodbye", "thank", "affirm", "deny"}
+SMALL_TALK = {"ask_advice", "more_advice", "bot_challenge", "privacy", "capabilities", "greet", "goodbye", "thank", "affirm", "deny"}
 
 
 def _surer_of_small_talk(message: Message, probability: float) -> bool:

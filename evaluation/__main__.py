@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from evaluation import PROJECT_ROOT
+from evaluation.budgets import report as budgets_report
 from evaluation.dev_set import DevItem, DevSetError, load_dev_set, verbatim_in
 from evaluation.scoring import TARGETS, Metric, Prediction, prediction_from_parse, score, verdicts
 
@@ -162,6 +163,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--ablation", action="store_true", help="also cross-validate without each component")
     parser.add_argument("--rasa-url", default=_default_rasa_url(), help="Rasa server with --enable-api (env RASA_URL)")
     parser.add_argument("--no-rasa", action="store_true", help="score the baseline only")
+    parser.add_argument("--skip-sealed", action="store_true", help="leave the sealed set out (for choosing a fix: the sealed set never guides one)")
+    parser.add_argument("--no-budgets", action="store_true", help="skip the parse latency, memory and training-time figures")
     parser.add_argument("--nlu", type=Path, default=PROJECT_ROOT / "data" / "nlu", help="baseline training data")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures (no texts) as JSON")
     return parser.parse_args(argv)
@@ -170,7 +173,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 def _sets(args: argparse.Namespace) -> list[Path]:
     if args.dev_set or os.environ.get("EVAL_SET"):
         return [args.dev_set or _default_dev_set()]
-    return [_default_dev_set(), *sorted((PROJECT_ROOT / "evaluation" / "sets").glob("*.yml"))]
+    sets = sorted((PROJECT_ROOT / "evaluation" / "sets").glob("*.yml"))
+    return [_default_dev_set(), *(p for p in sets if not (args.skip_sealed and _sealed(p)))]
 
 
 def _sealed(path: Path) -> bool:
@@ -230,6 +234,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if code:
             return code
         report["sets"][path.name] = result
+    if not args.no_rasa and not args.no_budgets:
+        texts = [item.text for item in load_dev_set(_default_dev_set())]
+        pid = int(os.environ["RASA_PID"]) if os.environ.get("RASA_PID", "").isdigit() else None
+        train_seconds = Path(os.environ.get("VAR_DIR", PROJECT_ROOT / "var")) / "train-seconds"
+        report["budgets"] = budgets_report(args.rasa_url, os.environ.get("RASA_TOKEN"), texts, pid, train_seconds)
     if args.cv_folds:
         from evaluation.learning import print_cross_validation
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import ActionAnswerAdvice
+from actions.advice import ActionAnswerAdvice, ActionMoreAdvice
+from actions.answer_text import cell_points
 from actions.crisis import ActionCrisis
 from actions.greeting import ActionGreet
 from actions.handoff import ActionRequestHuman
@@ -38,41 +39,91 @@ def customs(messages) -> list[dict]:
 
 # --- advice -------------------------------------------------------------------
 
-def test_leader_home_office_gets_exactly_that_cells_entries_with_sources():
+def with_widget(tracker):
+    """The same tracker as the gateway sends it: its client shows the payload's sources."""
+    tracker.latest_message["metadata"] = {"sources_shown": True}
+    return tracker
+
+
+def first_and_more(role, topic, substance=None, widget=False):
+    """The first reply to a cell and the "Vis flere råd" reply after it, as the person sees them."""
+    entities = [entity("role", role), entity("topic", topic)] + ([entity("substance", substance)] if substance else [])
+    tracker = make_tracker("x", entities=entities)
+    first, events = run(ActionAnswerAdvice(), with_widget(tracker) if widget else tracker)
+    after = make_tracker("vis flere råd", intent="more_advice", slots=slots_after(tracker, events))
+    more, _ = run(ActionMoreAdvice(), with_widget(after) if widget else after)
+    return first[0], more[0]
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_leader_home_office_gets_a_short_first_reply_and_the_rest_on_request():
     kb = knowledge_base()
-    tracker = make_tracker("leder, hjemmekontor", entities=[entity("role", "leder"), entity("topic", "hjemmekontor")])
-    messages, events = run(ActionAnswerAdvice(), tracker)
     expected = kb.entries_for("leder", "hjemmekontor")
-    assert expected, "the leader's home-office cell must not be empty"
-    (payload,) = customs(messages)
-    assert payload["type"] == "recommendations"
-    assert payload["role"] == "leder" and payload["topic"] == "hjemmekontor"
-    assert payload["ids"] == [e.id for e in expected]
-    assert set(payload["sources"]) == {e.source.citation() for e in expected}
-    text = messages[0]["text"]
+    assert len(expected) > 3, "the leader's home-office cell has more than one reply's worth"
+    first, more = first_and_more("leder", "hjemmekontor")
+    payload, more_payload = first["custom"], more["custom"]
+    assert (payload["type"], payload["role"], payload["topic"]) == ("recommendations", "leder", "hjemmekontor")
+    assert 1 <= len(payload["ids"]) <= 3 and words(first["text"].split("Kilde")[0]) <= 160
+    assert payload["ids"] + more_payload["ids"] == [e.id for e in expected]
     for e in expected:
-        assert e.title in text and e.text.strip() in text
-    assert "Kilde" in text
-    assert any(b["payload"] == "/request_human" for b in messages[0]["buttons"])
-    assert slots(events) == {"role": "leder", "role_stated": True, "topic": "hjemmekontor"}
+        assert (e.text.strip() in first["text"]) == (e.id in payload["ids"])
+        assert (e.text.strip() in more["text"]) == (e.id in more_payload["ids"])
+    assert set(payload["sources"]) == {kb.entry(i).source.citation() for i in payload["ids"]}
+    assert first["buttons"][0] == {"title": "Vis flere råd", "payload": "/more_advice"}
+    assert any(b["payload"] == "/request_human" for b in first["buttons"])
+    assert not any(b["payload"] == "/more_advice" for b in more["buttons"])
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("topic", TOPICS)
 def test_every_cell_answers_with_its_entries_or_routes_to_a_counsellor(role, topic):
     kb = knowledge_base()
-    tracker = make_tracker("x", entities=[entity("role", role), entity("topic", topic)])
-    messages, _ = run(ActionAnswerAdvice(), tracker)
-    (payload,) = customs(messages)
-    buttons = [b["payload"] for b in messages[0]["buttons"]]
+    first, more = first_and_more(role, topic, widget=True)
+    payload = first["custom"]
+    buttons = [b["payload"] for b in first["buttons"]]
     assert "/request_human" in buttons
+    assert words(first["text"]) <= 160 and len(payload["ids"]) <= 3
+    assert "Kilde" not in first["text"] and "Kilde" not in more["text"]  # the widget shows them once
     if kb.routes_to_counsellor(role, topic):
         assert payload.get("no_recommendation") is True
-        assert payload["ids"] == [e.id for e in kb.context_for(topic)]
-        assert "veileder" in messages[0]["text"]
+        assert set(payload["ids"]) <= {e.id for e in kb.context_for(topic)}
+        assert "veileder" in first["text"]
     else:
-        assert payload["ids"] == [e.id for e in kb.entries_for(role, topic)]
+        shown_later = more.get("custom", {}).get("ids", [])
+        assert payload["ids"] + shown_later == [p.id for p in cell_points(kb, role, topic, None)]
+        assert {e.id for e in kb.entries_for(role, topic)} <= set(payload["ids"] + shown_later)
+        assert ("/more_advice" in buttons) == bool(shown_later)
         assert "no_recommendation" not in payload
+
+
+def test_without_a_widget_the_sources_are_one_last_line():
+    first, _ = first_and_more("leder", "hjemmekontor")
+    lines = [line for line in first["text"].splitlines() if line.strip()]
+    assert [i for i, line in enumerate(lines) if line.startswith("Kilde")] == [len(lines) - 1]
+
+
+@pytest.mark.parametrize(("substance", "tool"), [("alkohol", "Balance"), ("spill", "jegspiller.no")])
+@pytest.mark.parametrize("role", ["selv", "parorende", "kollega"])
+def test_the_self_help_tool_for_the_substance_is_offered_to_the_person_and_to_helpers(substance, tool, role):
+    first, more = first_and_more(role, "tilbakefall", substance)
+    assert tool in first["text"]
+    assert f"verktoy-{tool.lower()}" in first["custom"]["ids"]
+    other = "jegspiller.no" if tool == "Balance" else "Balance"
+    assert other not in first["text"] + more["text"]
+
+
+def test_a_person_asking_about_their_own_habits_without_a_substance_hears_of_both_tools():
+    first, more = first_and_more("selv", "tilbakefall")
+    shown = first["text"] + more["text"]
+    assert "Balance" in shown and "jegspiller.no" in shown
+
+
+def test_more_advice_without_a_known_cell_asks_for_what_is_missing():
+    messages, _ = run(ActionMoreAdvice(), make_tracker("vis flere råd", intent="more_advice", slots={"role": "leder"}))
+    assert "Hva gjelder det" in messages[0]["text"]
 
 
 def test_missing_role_is_asked_with_role_buttons_and_topic_is_kept():
@@ -161,11 +212,13 @@ def test_first_entity_is_the_main_one():
 @pytest.mark.parametrize("topic", ["testing", "juridisk"])
 def test_topics_without_recommendation_are_honest_even_without_role(topic):
     kb = knowledge_base()
-    tracker = make_tracker("x", entities=[entity("topic", topic)])
+    tracker = with_widget(make_tracker("x", entities=[entity("topic", topic)]))
     messages, _ = run(ActionAnswerAdvice(), tracker)
     payload = customs(messages)[0]
     assert payload["no_recommendation"] is True
-    assert payload["ids"] == [e.id for e in kb.context_for(topic)]
+    context = [e.id for e in kb.context_for(topic)]
+    assert payload["ids"] and payload["ids"] == context[: len(payload["ids"])]
+    assert len(messages[0]["text"].split()) <= 160
     assert "ærlige svaret" in messages[0]["text"] and "veileder" in messages[0]["text"]
     assert messages[0]["buttons"][0]["payload"] == "/request_human"
 
@@ -182,6 +235,26 @@ def test_crisis_reply_starts_with_emergency_numbers_and_offers_a_counsellor():
     assert customs(messages)[0]["third_person"] is False
     assert messages[0]["buttons"] == [{"title": "Snakk med veileder", "payload": "/request_human"}]
     assert "!" not in text  # never cheerful
+
+
+def test_crisis_reply_says_only_what_is_true_of_each_line():
+    text = run(ActionCrisis(), make_tracker("jeg vil ikke leve", intent="crisis", entities=[entity("role", "selv")]))[0][0]["text"]
+    assert "Gjelder det en annen" not in text
+    anonymous = next(line for line in text.split("\n\n") if "anonym" in line)
+    assert "116 123" in anonymous and "22 40 00 40" in anonymous
+    assert "113 eller 112, spør de hvor du er" in anonymous
+
+
+def test_crisis_from_someone_whose_role_is_unknown_also_gets_the_helpers_advice():
+    text = run(ActionCrisis(), make_tracker("han har tatt alle pillene sine", intent="crisis"))[0][0]["text"]
+    assert "Gjelder det en annen" in text and "Du er ikke alene" in text
+
+
+def test_crisis_after_a_known_role_gets_the_helpers_advice():
+    tracker = make_tracker("hun svarer ikke og har sendt en avskjedsmelding", intent="crisis", slots={"role": "leder"})
+    messages, events = run(ActionCrisis(), tracker)
+    assert "Gjelder det en annen" in messages[0]["text"] and "Du er ikke alene" not in messages[0]["text"]
+    assert slots(events) == {}
 
 
 def test_third_person_crisis_gets_advice_for_the_helper():
@@ -270,10 +343,15 @@ def test_empty_cell_points_to_the_topics_this_role_has_advice_on():
     assert offered == [f'/ask_advice{{"topic": "{t}"}}' for t in answered]
 
 
-def test_sources_name_each_document_once():
-    tracker = make_tracker("x", entities=[entity("role", "leder"), entity("topic", "hjemmekontor")])
-    messages, _ = run(ActionAnswerAdvice(), tracker)
-    source_line = next(line for line in messages[0]["text"].splitlines() if line.startswith("Kilde"))
-    titles = {e.source.title for e in knowledge_base().entries_for("leder", "hjemmekontor")}
-    for title in titles:
-        assert source_line.count(title) == 1
+
+
+def test_asking_for_more_for_another_role_answers_that_cell_from_the_start():
+    tracker = make_tracker(
+        "er det flere ting jeg bør gjøre som kollega?",
+        intent="more_advice",
+        entities=[entity("role", "kollega")],
+        slots={"role": "leder", "role_stated": True, "topic": "signaler"},
+    )
+    messages, events = run(ActionMoreAdvice(), tracker)
+    assert (messages[0]["custom"]["role"], messages[0]["custom"]["topic"]) == ("kollega", "signaler")
+    assert slots(events)["role"] == "kollega"

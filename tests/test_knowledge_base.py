@@ -28,7 +28,15 @@ SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "s
 
 ROUTED_TOPICS = ("testing", "juridisk")
 ANSWERABLE_TOPICS = tuple(topic for topic in TOPICS if topic not in ROUTED_TOPICS)
-MAX_ENTRIES_PER_CELL = 5
+# A first reply shows at most three points; "Vis flere råd" shows the rest, so
+# six keeps the second reply no longer than the first.
+MAX_ENTRIES_PER_CELL = 6
+FIRST_REPLY_POINTS = 3
+# The three points of a first reply, with their titles and bullets, leave 30 of
+# its 160 words for the heading and the closing line.
+FIRST_REPLY_POINT_WORDS = 130
+MAX_TEXT_WORDS = 45
+MAX_TITLE_WORDS = 6
 COPY_RUN_WORDS = 12
 
 ROLE_SECTIONS = "Konkrete anbefalinger til ulike roller"
@@ -256,6 +264,87 @@ def test_texts_are_short_enough_for_a_chat(kb):
         assert len(entry.title) <= 60, entry.id
 
 
+def test_texts_and_titles_stay_within_their_word_limits(kb):
+    for entry in all_entries(kb):
+        assert len(entry.text.split()) <= MAX_TEXT_WORDS, f"{entry.id}: {len(entry.text.split())} words"
+        assert len(entry.title.split()) <= MAX_TITLE_WORDS, f"{entry.id}: title {entry.title!r}"
+
+
+def point_words(entry: Entry) -> int:
+    """Words of an entry as a reply shows it: bullet, title and text."""
+    return 1 + len(entry.title.split()) + len(entry.text.split())
+
+
+@pytest.mark.parametrize("topic", ANSWERABLE_TOPICS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_cells_first_three_entries_fit_in_a_first_reply(kb, role, topic):
+    first = kb.entries_for(role, topic)[:FIRST_REPLY_POINTS]
+    assert sum(point_words(entry) for entry in first) <= FIRST_REPLY_POINT_WORDS, [e.id for e in first]
+
+
+DATED_WORDING = (
+    r"smitte",
+    r"permitter",
+    r"hver for (seg|oss|dere)",
+    r"\bnå som\b",
+    r"ikke kan møtes",
+    r"nedsteng",
+)
+
+
+def test_wording_is_timeless(kb):
+    """Today's advice in today's tense; the pandemic only where a source's figures need a year."""
+    texts = [(entry.id, f"{entry.title} {entry.text}") for entry in all_entries(kb)]
+    texts += [(f"tool {tool.name}", tool.description) for tool in kb.digital_tools]
+    for owner, text in texts:
+        lowered = text.lower()
+        for pattern in DATED_WORDING:
+            assert not re.search(pattern, lowered), f"{owner}: dated wording /{pattern}/"
+        if re.search(r"pandemi|korona", lowered):
+            assert re.search(r"\b20\d\d\b", lowered), f"{owner}: mentions the pandemic without a year"
+
+
+@pytest.mark.parametrize("role", ["parorende", "behandler"])
+def test_relatives_and_therapists_get_advice_on_at_least_four_topics(kb, role):
+    answered = [topic for topic in ANSWERABLE_TOPICS if kb.entries_for(role, topic)]
+    assert len(answered) >= 4, answered
+
+
+def test_colleagues_and_relatives_learn_what_an_agreement_is(kb):
+    definition = kb.entry("akan-avtale-hva-er")
+    assert set(definition.roles) == set(ROLES)
+
+
+def test_the_person_themself_gets_signs_and_raising_it(kb):
+    for topic in ("signaler", "bekymringssamtale"):
+        assert kb.entries_for("selv", topic), topic
+
+
+def test_the_person_themself_is_not_assumed_to_have_an_agreement(kb):
+    """Advice from the report's section for people in an agreement says so before leaning on the workplace."""
+    in_agreement = "Til deg som får oppfølging via en individuell Akan-avtale"
+    for entry in kb.entries:
+        if "selv" in entry.roles and entry.source.section.endswith(in_agreement):
+            if re.search(r"\bleder", entry.text.lower()):
+                assert "Har du en Akan-avtale" in entry.text, entry.id
+
+
+def test_the_person_not_ready_to_involve_the_employer_is_pointed_to_their_therapist(kb):
+    path = [
+        entry
+        for entry in kb.entries_for("selv", "bekymringssamtale")
+        if entry.source.document == "003" and entry.source.section.startswith("Hvilken verdi har")
+    ]
+    assert path and all("behandleren" in entry.text for entry in path)
+
+
+def test_digital_tools_are_offered_by_the_bot_not_repeated_as_entries(kb):
+    """Balance and jegspiller.no live in contacts.yml and are offered by substance; an entry naming
+    both would show a tool twice, or the wrong one for the substance."""
+    for entry in all_entries(kb):
+        assert not re.search(r"balance|jegspiller", entry.text.lower()), entry.id
+
+
 def test_citation_names_document_and_section(kb):
     entry = kb.entry("leder-hjemmekontor-moteplasser")
     assert entry.source.citation() == (
@@ -292,6 +381,8 @@ def test_digital_tools_are_the_ones_the_report_names(kb):
     assert set(by_name) == {"Balance", "jegspiller.no"}
     assert by_name["Balance"].substances == ("alkohol",)
     assert by_name["jegspiller.no"].substances == ("spill",)
+    assert "alkohol" in by_name["Balance"].description
+    assert "data- og pengespill" in by_name["jegspiller.no"].description
     for tool in kb.digital_tools:
         assert tool.name.lower() in seed_text(tool.source.file)
 

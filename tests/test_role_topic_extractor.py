@@ -28,6 +28,9 @@ STATED = SelfIdentification.load()
         ("jeg er pårørende", "parorende"),
         ("Fastlege her.", "behandler"),
         ("jag är chef på ett lager", "leder"),
+        ("jeg er sykepleier i bedriftshelsetjenesten", "bht"),
+        ("jeg jobber i BHT og har et spørsmål", "bht"),
+        ("eg er rådgjevar i bedriftshelsetenesta", "bht"),
     ],
 )
 def test_stated_roles(text, role):
@@ -36,7 +39,10 @@ def test_stated_roles(text, role):
 
 @pytest.mark.parametrize(
     "text",
-    ["mannen min jobber som leder", "jeg er redd for kollegaen min", "lederen min vil snakke med meg"],
+    [
+        "mannen min jobber som leder", "jeg er redd for kollegaen min", "lederen min vil snakke med meg",
+        "jeg er sint på lederen min", "jeg jobber hos en leder som drikker",
+    ],
 )
 def test_a_role_someone_else_has_is_not_a_statement(text):
     assert STATED.find(text) is None

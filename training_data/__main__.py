@@ -64,7 +64,9 @@ def from_writer(item: dict, brief: str, where: str) -> LabelledText:
     elif human:
         intent = "request_human"
     elif intent in (None, "crisis", "request_human"):
-        intent = "ask_advice" if (item.get("role") or item.get("topic")) else None
+        # The writers' instructions: a message without an intent is an advice question, also a
+        # follow-up such as "og hvis han nekter?" that shows neither role nor topic.
+        intent = "ask_advice"
     if intent not in INTENTS:
         raise ImportError_(f"{where}: no usable intent ({item.get('intent')!r})")
     return LabelledText(

@@ -18,7 +18,7 @@ HEADER = (
     "# Generated layout, hand-editable: each block's metadata labels its examples (see\n"
     "# akan_nlu/training_labels.py); `brief` names the brief in data/briefs.yml they were written from.\n"
 )
-CHITCHAT = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "privacy", "capabilities")
+CHITCHAT = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "privacy", "capabilities", "more_advice")
 OWN_FILE = ("crisis", "request_human", "out_of_scope")
 
 

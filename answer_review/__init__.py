@@ -1,0 +1,1 @@
+"""Every role × topic answer written out for people to read (``make answers``)."""
