@@ -1,5 +1,6 @@
 """`python -m bot`: run the gateway with settings from the environment.
-`python -m bot counsellor add NAME` (and `list`, `remove NAME`): desk accounts."""
+`python -m bot counsellor add NAME` (and `list`, `remove NAME`): desk accounts.
+`python -m bot db upgrade` (and `current`, `revision -m WHAT`): the database's schema."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ from aiohttp import web
 from bot.app import create_app
 from bot.logs import RUNNER_OPTIONS, configure_logging
 from bot.settings import Settings
+from bot.storage import migrate
 
 
 def run_gateway() -> None:
@@ -37,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Akan-veilederen's gateway (no command: run it)")
     commands = parser.add_subparsers(dest="command")
     cli.add_parser(commands)
+    migrate.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "counsellor":
         return cli.main(args)
+    if args.command == "db":
+        return migrate.main(args)
     run_gateway()
     return 0
 

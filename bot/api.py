@@ -1,4 +1,4 @@
-"""HTTP and WebSocket routes of the chat API, and the health check."""
+"""HTTP and WebSocket routes of the chat API, and the health checks (/livez, /readyz)."""
 from __future__ import annotations
 
 import json
@@ -9,6 +9,7 @@ from aiohttp import WSMsgType, web
 from bot import chat, errors, keys
 from bot.desk import handoff
 from bot.errors import ApiError
+from bot.metrics import route_label
 from bot.storage import queries
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,12 @@ def _conversation_id(request: web.Request) -> str:
     if not chat.is_conversation_id(conversation_id):
         raise ApiError(404, errors.UNKNOWN_CONVERSATION)
     return conversation_id
+
+
+async def _ws_error(request: web.Request, ws: web.WebSocketResponse, status: int, message: str) -> None:
+    """An error frame, counted like the HTTP error it stands for."""
+    request.app[keys.METRICS].error(route_label(request), status)
+    await ws.send_json({"type": "error", "status": status, "error": message})
 
 
 async def _json_body(request: web.Request) -> object:
@@ -113,17 +120,17 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             try:
                 data = json.loads(msg.data)
             except json.JSONDecodeError:
-                await ws.send_json({"type": "error", "status": 400, "error": errors.INVALID_JSON})
+                await _ws_error(request, ws, 400, errors.INVALID_JSON)
                 continue
             try:
                 # Replies reach this socket through the hub, like every other tab's.
                 await chat.take_turn(request.app, conversation_id, _client(request), data)
             except ApiError as exc:
-                await ws.send_json({"type": "error", "status": exc.status, "error": exc.message})
+                await _ws_error(request, ws, exc.status, exc.message)
             except Exception as exc:  # noqa: BLE001 - keep the socket, report like HTTP would
                 logger.error("ws_turn_failed type=%s", type(exc).__name__)
                 phone = request.app[keys.SETTINGS].help_phone
-                await ws.send_json({"type": "error", "status": 500, "error": errors.internal(phone)})
+                await _ws_error(request, ws, 500, errors.internal(phone))
     finally:
         hub.unsubscribe(conversation_id, ws)
         code = hub.close_code(ws)
@@ -142,8 +149,15 @@ async def crisis_lines(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/healthz")
-async def healthz(request: web.Request) -> web.Response:
+@routes.get("/livez")
+async def livez(_request: web.Request) -> web.Response:
+    """200 while the process answers; checks nothing else (a restart would not help Rasa)."""
+    return web.json_response({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+@routes.get("/readyz")
+@routes.get("/healthz")  # the older name, kept for supervisors and scripts
+async def readyz(request: web.Request) -> web.Response:
     """200 only when Rasa, the action server and the gateway database answer."""
     checks = await request.app[keys.RASA].health()
     try:

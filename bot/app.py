@@ -6,13 +6,14 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import api, keys, static
+from bot import api, keys, metrics, static
 from bot.crisis_lines import load_crisis_lines
 from bot.desk import install as desk
 from bot.errors import error_middleware
 from bot.hub import Hub
 from bot.locks import ConversationLocks
 from bot.logs import request_log_middleware
+from bot.metrics import Metrics, metrics_middleware
 from bot.origins import OriginPolicy, origin_middleware
 from bot.rasa_client import RasaClient
 from bot.rate_limit import RateLimiter
@@ -23,14 +24,19 @@ from bot.statistics.recording import RecentTallies
 from bot.storage.compaction import TrackerCompactor
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.message_ids import MessageIds
-from bot.storage.models import Base
+from bot.storage.migrate import require_head
 
 
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     engine = make_engine(settings.gateway_db_url, fast_commits=True)
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    # The schema is Alembic's (`python -m bot db upgrade`, run before the gateway starts): only checked here.
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(require_head)
+    except BaseException:
+        await engine.dispose()
+        raise
     app[keys.DB] = make_sessionmaker(engine)
     async with app[keys.DB]() as s:
         app[keys.MESSAGE_IDS] = await MessageIds.after_stored(s)
@@ -65,12 +71,14 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
+            metrics_middleware,
             request_log_middleware,
             origin_middleware(OriginPolicy(settings.allowed_origins, settings.public_url)),
             error_middleware(settings.help_phone),
         ],
     )
     app[keys.SETTINGS] = settings
+    app[keys.METRICS] = Metrics()
     app[keys.CRISIS_LINES] = load_crisis_lines(settings.knowledge_dir)
     app[keys.LOCKS] = ConversationLocks()
     app[keys.UNSTORED] = set()
@@ -81,5 +89,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(api.routes)
     desk.install(app)
     app.add_routes(statistics.routes)
+    app.add_routes(metrics.routes)
     static.add_routes(app)
     return app

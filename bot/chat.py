@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -101,10 +102,13 @@ def check_rate(app: web.Application, conversation_id: str | None, client: str) -
 
 
 async def _ask_rasa(app: web.Application, conversation_id: str, text: str, metadata: dict | None = None) -> list[dict]:
+    started = time.perf_counter()
     try:
         replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailable:
+        app[keys.METRICS].rasa_call("unavailable", time.perf_counter() - started)
         raise ApiError(503, errors.unavailable(app[keys.SETTINGS].help_phone)) from None
+    app[keys.METRICS].rasa_call("ok", time.perf_counter() - started)
     if not replies:
         if not await app[keys.RASA].actions_answer():
             # Rasa carries on without the action server and answers nothing at all:
@@ -151,6 +155,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     lock (so its next turn, a deletion or a transcript read waits for them). A turn
     that queues a handoff is stored first: the ticket must exist before the person
     is told they are in the queue."""
+    started = time.perf_counter()
     settings = app[keys.SETTINGS]
     user_input = parse_input(data, settings.max_message_chars)
     check_rate(app, conversation_id, client)
@@ -170,6 +175,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             if user_input.button is not None:
                 raise ApiError(409, errors.BUTTON_DURING_HANDOFF)
             await handoff.forward_to_counsellor(app, ticket, scrub(user_input.text))
+            app[keys.METRICS].turn("counsellor", time.perf_counter() - started)
             return []
         if user_input.button is not None:
             offered = {b["payload"]: b["title"] for b in offered_buttons}
@@ -183,7 +189,10 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             sent = neutralise_commands(shown)
             if not sent:
                 raise ApiError(400, errors.EMPTY_TEXT)
-        replies = await _ask_rasa(app, conversation_id, sent, {"desk": handoff.desk_status(app)})
+        # The widget shows a reply's sources from its payload, so the text need not repeat them.
+        replies = await _ask_rasa(
+            app, conversation_id, sent, {"desk": handoff.desk_status(app), "sources_shown": True}
+        )
         now = utcnow()
         ids = app[keys.MESSAGE_IDS]
         rows = [
@@ -201,6 +210,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     await app[keys.HUB].publish(conversation_id, {"type": "messages", "messages": out})
     if queued is not None:
         await handoff.publish_positions(app)
+    app[keys.METRICS].turn("button" if user_input.button else "text", time.perf_counter() - started)
     return out
 
 
@@ -290,6 +300,7 @@ async def end_conversation(app: web.Application, conversation_id: str) -> bool:
     app[keys.TALLIES].forget(conversation_id)
     await app[keys.HUB].close_conversation(conversation_id)
     if open_ticket is not None:  # the person deleted the conversation during a handoff
+        app[keys.METRICS].handoff_outcome(open_ticket.status, "deleted")
         await app[keys.DESK_HUB].publish({"type": "ended", "ticket_id": open_ticket.id, "outcome": "deleted"})
     if had_tickets:
         await app[keys.DESK_HUB].publish({"type": "queue"})

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from bot.crisis_lines import CrisisLine
     from bot.hub import Hub
     from bot.locks import ConversationLocks
+    from bot.metrics import Metrics
     from bot.rasa_client import RasaClient
     from bot.rate_limit import RateLimiter
     from bot.storage.compaction import TrackerCompactor
@@ -43,3 +44,5 @@ TALLIES: web.AppKey["RecentTallies"] = web.AppKey("tallies")
 PRESENCE: web.AppKey["Presence"] = web.AppKey("presence")
 LOGIN_THROTTLE: web.AppKey["LoginThrottle"] = web.AppKey("login_throttle")
 DESK_HUB: web.AppKey["DeskHub"] = web.AppKey("desk_hub")
+# Prometheus metrics: this app's own registry and instruments (served at /metrics).
+METRICS: web.AppKey["Metrics"] = web.AppKey("metrics")

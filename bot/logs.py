@@ -14,6 +14,8 @@ logger = logging.getLogger("bot.requests")
 # Options for aiohttp's AppRunner / run_app: no access log (request_log_middleware replaces it).
 RUNNER_OPTIONS = {"access_log": None}
 QUIET_LOGGERS = ("aiosqlite", "sqlalchemy", "asyncio")
+# Probes and scrapes come every few seconds from supervisors and Prometheus: kept out of INFO.
+QUIET_ROUTES = frozenset({"/livez", "/readyz", "/healthz", "/metrics"})
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -40,9 +42,8 @@ async def request_log_middleware(request: web.Request, handler):
     finally:
         route = request.match_info.route.resource
         pattern = route.canonical if route is not None else "-"
-        # Health checks come every few seconds from supervisors: keep them out of INFO.
         logger.log(
-            logging.DEBUG if pattern == "/healthz" else logging.INFO,
+            logging.DEBUG if pattern in QUIET_ROUTES else logging.INFO,
             "request method=%s route=%s status=%s ms=%.1f",
             request.method, pattern, status, (time.perf_counter() - started) * 1000,
         )

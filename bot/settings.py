@@ -71,6 +71,8 @@ class Settings:
     desk_login_max_failures: int = 5
     desk_login_lock_minutes: int = 15
     desk_presence_seconds: int = 90
+    # Bearer token that opens /metrics to non-loopback clients (empty: loopback only).
+    metrics_token: str = field(default="", repr=False)
 
     @property
     def gateway_db_url(self) -> str:
@@ -116,4 +118,5 @@ class Settings:
             desk_login_max_failures=_int(env, "DESK_LOGIN_MAX_FAILURES", 5),
             desk_login_lock_minutes=_int(env, "DESK_LOGIN_LOCK_MINUTES", 15),
             desk_presence_seconds=_int(env, "DESK_PRESENCE_SECONDS", 90),
+            metrics_token=env.get("METRICS_TOKEN", "").strip(),
         )

@@ -9,8 +9,8 @@ Shared by the live-stack test fixture (`tests/conftest.py`) and the benchmark
     ... stack.url, stack.rasa_url, stack.token, stack.pids() ...
     stack.stop()
 
-The command builders (`actions_command`, `rasa_command`, `gateway_command`) and
-`ProcessGroup` are there for other profiles to reuse.
+The command builders (`actions_command`, `rasa_command`, `gateway_command`),
+`upgrade_gateway_database` and `ProcessGroup` are there for other profiles to reuse.
 """
 from __future__ import annotations
 
@@ -64,6 +64,20 @@ def rasa_command(port: int, token: str, log_file: Path, endpoints: str = "endpoi
 
 def gateway_command() -> list[str]:
     return [sys.executable, "-m", "bot"]
+
+
+def migrate_command() -> list[str]:
+    return [sys.executable, "-m", "bot", "db", "upgrade"]
+
+
+def upgrade_gateway_database(env: Mapping[str, str], log_path: Path) -> None:
+    """`python -m bot db upgrade` with the stack's environment, before the gateway starts
+    (as the Procfile does); StackError with its output if it fails."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        result = subprocess.run(migrate_command(), cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise StackError(f"the gateway database could not be upgraded; output:\n{log_path.read_text(errors='replace')[-3000:]}")
 
 
 @dataclass
@@ -165,6 +179,7 @@ class DefaultStack:
         logs = self.var_dir / "logs"
         self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "GATEWAY_PORT": free_port()}
         env = self.env()
+        upgrade_gateway_database(env, logs / "migrate.out")
         self.group = ProcessGroup(logs)
         try:
             self.group.start("actions", actions_command(), env)

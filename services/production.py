@@ -38,6 +38,7 @@ from typing import Mapping
 
 from services.default_stack import (
     FOREIGN_ENV, MODEL, PROJECT_ROOT, StackError, actions_command, free_port, gateway_command, http_ok, rasa_command,
+    upgrade_gateway_database,
 )
 from services.postgres import PostgresServer
 from services.redis_server import RedisServer
@@ -234,6 +235,8 @@ class ProductionStack:
         (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
         self.postgres.start()
         self.redis.start()
+        # The gateway's schema, before any process starts (the gateway only checks it).
+        upgrade_gateway_database(self._env(), self.var_dir / "logs" / "migrate.out")
         self._define_processes()
         for process in self.processes.values():
             process.start()

@@ -12,8 +12,7 @@ from bot.chat import utcnow
 from bot.desk import accounts
 from bot.settings import Settings
 from bot.storage.engine import make_engine, make_sessionmaker
-from bot.storage.models import Base
-import bot.desk.models  # noqa: F401 - registers the desk's tables on Base
+from bot.storage.migrate import upgrade_database
 
 
 def add_parser(subparsers) -> None:
@@ -35,11 +34,12 @@ def ask_password(prompt: Callable[[str], str] = getpass.getpass) -> str:
 
 
 async def run_command(settings: Settings, args: argparse.Namespace, prompt: Callable[[str], str] = getpass.getpass) -> str:
-    """Carry out one `counsellor` command; returns what to print. AccountError when refused."""
+    """Carry out one `counsellor` command; returns what to print. AccountError when refused.
+    The database is upgraded first (as `python -m bot db upgrade`), so accounts can be made
+    before the gateway's first start."""
+    await upgrade_database(settings.gateway_db_url)
     engine = make_engine(settings.gateway_db_url, fast_commits=True)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
         db = make_sessionmaker(engine)
         async with db() as s, s.begin():
             if args.action == "add":

@@ -119,6 +119,7 @@ async def queue_from_replies(app: web.Application, conversation_id: str, replies
         if await tickets.open_ticket(s, conversation_id) is not None:
             return None
         ticket = await tickets.create_ticket(s, conversation_id, str(payload.get("reason") or "request_human"), summary, utcnow())
+    app[keys.METRICS].handoff_queued()
     logger.info("handoff_queued crisis=%s", ticket.priority == tickets.CRISIS_PRIORITY)
     return ticket
 
@@ -157,6 +158,7 @@ async def accept(app: web.Application, ticket_id: int, counsellor: Counsellor) -
             conversation = await queries.get_conversation(s, ticket.conversation_id)
             conversation.last_activity_at = now
             await _record_outcome(s, ticket, "handed_off", now)
+    app[keys.METRICS].handoff_outcome(tickets.WAITING, "accepted")
     await app[keys.HUB].publish(ticket.conversation_id, {"type": "handoff", "status": "active"})
     await publish_positions(app)
     logger.info("handoff_accepted")
@@ -215,10 +217,12 @@ async def close(
             if ticket is None or ticket.status not in expected:
                 return None
             was_waiting = ticket.status == tickets.WAITING
+            stage = ticket.status
             ticket.status = CLOSINGS[outcome]
             ticket.ended_at = now
             if was_waiting:
                 await _record_outcome(s, ticket, "abandoned", now)
+        app[keys.METRICS].handoff_outcome(stage, outcome)
         await app[keys.HUB].publish(conversation_id, {"type": "handoff", "status": "ended", "outcome": outcome})
         await app[keys.DESK_HUB].publish({"type": "ended", "ticket_id": ticket.id, "outcome": outcome})
         replies = await _resume_bot(app, ticket, outcome)

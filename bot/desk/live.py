@@ -27,6 +27,9 @@ class DeskHub:
     def remove(self, ws: web.WebSocketResponse) -> None:
         self._sockets.pop(ws, None)
 
+    def count(self) -> int:
+        return len(self._sockets)
+
     async def publish(self, frame: dict, counsellor_id: int | None = None) -> None:
         """To every open desk, or only to one counsellor's (a live chat's words)."""
         for ws, owner in list(self._sockets.items()):

@@ -21,7 +21,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.pool import AsyncAdaptedQueuePool, NullPool
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,38 @@ def make_engine(url: str, fast_commits: bool = False) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if fast_commits:
         event.listen(engine.sync_engine, "connect", _sqlite_wal)
+    return engine
+
+
+def _sqlite_migration_connect(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling off, so that DDL runs inside the BEGIN below.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # Off: a batch migration rebuilds a table by copying it and dropping the old one, and a
+    # DROP TABLE with foreign keys on deletes the children through ON DELETE CASCADE.
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    # The dropped copies' pages are zeroed, as deleted transcripts are elsewhere.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    # Takes the write lock at once: a second migrator waits instead of failing halfway.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_migration_engine(url: str) -> AsyncEngine:
+    """An engine for schema migrations only (bot/storage/migrate.py): one connection, no
+    pool; in SQLite every migration runs in one real transaction (SQLite's Python driver
+    would otherwise commit around DDL), so a failed upgrade leaves the file as it was."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, poolclass=NullPool)
+    if parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 15}, poolclass=NullPool)
+    event.listen(engine.sync_engine, "connect", _sqlite_migration_connect)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     return engine
 
 

@@ -2,16 +2,18 @@
 
 Unit tests run the real app (bot.app.create_app) through the `aiohttp_client`
 fixture against a scripted fake Rasa and action server, with a throw-away
-VAR_DIR and a tracker table shaped like Rasa's. The live stack (real Rasa,
-action server and gateway as processes) is started once per session for the
-end-to-end and browser tests.
+VAR_DIR, a tracker table shaped like Rasa's and the gateway's database at the
+newest revision. The live stack (real Rasa, action server and gateway as
+processes) is started once per session for the end-to-end and browser tests.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator
@@ -25,6 +27,7 @@ from aiohttp.web_runner import AppRunner
 from bot.app import create_app
 from bot.logs import RUNNER_OPTIONS
 from bot.settings import Settings
+from bot.storage.migrate import upgrade_database
 
 PARTNER_ORIGIN = "https://partner.example"
 
@@ -140,11 +143,19 @@ class FakeRasa:
         return [m for s, m in self.received if s == sender]
 
 
+def upgrade_gateway_database(var_dir: Path) -> None:
+    """`python -m bot db upgrade`'s code on VAR_DIR's gateway.db, as `make run` does before the
+    gateway starts (in a thread of its own: no event loop of the caller's is touched)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, upgrade_database(Settings(var_dir=var_dir).gateway_db_url)).result()
+
+
 @pytest.fixture
 def var_dir(tmp_path: Path) -> Path:
     path = tmp_path / "var"
     path.mkdir()
     create_tracker_table(path / "tracker.db")
+    upgrade_gateway_database(path)
     return path
 
 

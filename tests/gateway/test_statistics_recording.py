@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.settings import async_db_url
 from bot.statistics import queries
@@ -18,6 +18,7 @@ from bot.statistics.models import ConversationTally, OutcomeCount
 from bot.statistics.recording import day_of, record_outcome, record_replies
 from bot.storage import queries as storage
 from bot.storage.engine import make_engine, make_sessionmaker
+from bot.storage.migrate import upgrade_database
 from bot.storage.models import Base
 
 pytestmark = pytest.mark.asyncio
@@ -72,9 +73,11 @@ async def db(request, tmp_path):
         else request.getfixturevalue("postgres_url")
     )
     engine = make_engine(url)
+    # An empty database for every test (the PostgreSQL one is shared by the module), then its schema.
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.drop_all)
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await upgrade_database(url)
     yield make_sessionmaker(engine)
     await engine.dispose()
 

@@ -10,7 +10,7 @@ import pytest_asyncio
 from bot.storage import queries
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.message_ids import MessageIds
-from bot.storage.models import Base
+from bot.storage.migrate import upgrade_database
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
 pytestmark = pytest.mark.asyncio
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.asyncio
 
 @pytest_asyncio.fixture
 async def sessions(tmp_path):
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}")
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
+    await upgrade_database(url)
+    engine = make_engine(url)
     yield make_sessionmaker(engine)
     await engine.dispose()
 
