@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_text import (
+    NO_MORE,
     SOURCES_SHOWN,
     Point,
     cell_points,
@@ -28,7 +29,7 @@ from actions.answer_text import (
     words,
 )
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
-from actions.conversation import ROLE_STATED_SLOT, main_entity, role_and_whether_stated
+from actions.conversation import ROLE_STATED_SLOT, last_recommendations, main_entity, role_and_whether_stated
 from actions.knowledge_base import TOPICS, KnowledgeBase
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
@@ -114,6 +115,12 @@ class ActionAnswerAdvice(Action):
         events = [SlotSet(name, value) for name, value in wanted.items() if tracker.get_slot(name) != value]
 
         with_sources = sources_in_text(tracker)
+        if role and topic and not (main_entity(tracker, "role") or main_entity(tracker, "topic")):
+            last = last_recommendations(tracker)
+            if (last.get("role"), last.get("topic")) == (role, topic) and not last.get("no_recommendation"):
+                # A message that names nothing new, right after this cell's answer ("jobben vet ingenting"):
+                # say what else the cell has, never the same reply again.
+                return events + ActionMoreAdvice().run(dispatcher, tracker, domain)
         if topic and kb.routes_to_counsellor(role, topic):
             context = [entry_point(e) for e in kb.context_for(topic)]
             text, shown = no_recommendation_reply(kb, role, topic, context, with_sources)
@@ -157,6 +164,8 @@ class ActionMoreAdvice(Action):
             dispatcher.utter_message(text=COUNSELLOR_OFFER, buttons=[COUNSELLOR_BUTTON, *topic_buttons(exclude=topic)])
             return []
         text, rest = more_reply(role, topic, cell_points(kb, role, topic, substance), sources_in_text(tracker))
+        if rest and last_recommendations(tracker).get("ids") == [p.id for p in rest]:
+            text, rest = NO_MORE, []  # the rest was the last thing shown: nothing new to add
         dispatcher.utter_message(
             text=text,
             buttons=[*topic_buttons(exclude=topic), COUNSELLOR_BUTTON],

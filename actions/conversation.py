@@ -68,6 +68,12 @@ def last_bot_message(tracker: Tracker) -> Optional[dict[str, Any]]:
     return None
 
 
+def last_recommendations(tracker: Tracker) -> dict[str, Any]:
+    """The `recommendations` payload of the bot's latest message ({} when it carried none)."""
+    custom = ((last_bot_message(tracker) or {}).get("data") or {}).get("custom") or {}
+    return custom if isinstance(custom, dict) and custom.get("type") == "recommendations" else {}
+
+
 def has_run(tracker: Tracker, action_name: str) -> bool:
     """Whether `action_name` ran in the events the action server got."""
     return any(

@@ -355,3 +355,31 @@ def test_asking_for_more_for_another_role_answers_that_cell_from_the_start():
     messages, events = run(ActionMoreAdvice(), tracker)
     assert (messages[0]["custom"]["role"], messages[0]["custom"]["topic"]) == ("kollega", "signaler")
     assert slots(events)["role"] == "kollega"
+
+
+def bot_reply(messages) -> dict:
+    """The action's first message as the bot event Rasa records for it."""
+    m = messages[0]
+    return {"event": "bot", "text": m.get("text"), "data": {"custom": m.get("custom"), "buttons": m.get("buttons")}}
+
+
+def test_a_message_that_names_nothing_new_gets_the_rest_of_the_cell_never_the_same_reply():
+    first_tracker = make_tracker("x", entities=[entity("role", "leder"), entity("topic", "hjemmekontor")])
+    first, events = run(ActionAnswerAdvice(), first_tracker)
+    history = [bot_reply(first)]
+    second, _ = run(ActionAnswerAdvice(), make_tracker("ja, men hva mer?", slots=slots_after(first_tracker, events), history=history))
+    assert second[0]["text"] != first[0]["text"]
+    assert second[0]["custom"]["ids"] and not set(second[0]["custom"]["ids"]) & set(first[0]["custom"]["ids"])
+    third, _ = run(ActionAnswerAdvice(), make_tracker("ok", slots=slots_after(first_tracker, events), history=[*history, bot_reply(second)]))
+    assert third[0]["text"].startswith("Det var alle rådene")
+
+
+def test_the_person_who_adds_that_work_knows_nothing_is_not_given_the_same_reply_again():
+    first_tracker = make_tracker("x", entities=[entity("role", "selv"), entity("topic", "signaler")])
+    first, events = run(ActionAnswerAdvice(), first_tracker)
+    again, _ = run(
+        ActionAnswerAdvice(),
+        make_tracker("jobben vet ingenting", slots=slots_after(first_tracker, events), history=[bot_reply(first)]),
+    )
+    assert again[0]["text"] != first[0]["text"]
+    assert any(b["payload"] == "/request_human" for b in again[0]["buttons"])
