@@ -30,9 +30,11 @@ from actions.answer_text import (
 )
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
 from actions.conversation import ROLE_STATED_SLOT, last_recommendations, main_entity, role_and_whether_stated
-from actions.knowledge_base import TOPICS, KnowledgeBase
+from actions.knowledge_base import KnowledgeBase
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
+from akan_contract import payloads
+from akan_contract.taxonomy import TOPICS
 
 ASK_ROLE = (
     "Så jeg kan gi deg rådene som passer for deg: hvem spør du som? "
@@ -50,7 +52,7 @@ COUNSELLOR_OFFER = (
 def recommendations_payload(role: Optional[str], topic: str, substance: Optional[str], points: list[Point]) -> dict:
     """Machine-readable metadata for a reply that carries recommendations."""
     return {
-        "type": "recommendations",
+        "type": payloads.RECOMMENDATIONS,
         "role": role,
         "topic": topic,
         "substance": substance,

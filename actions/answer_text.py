@@ -12,6 +12,7 @@ from typing import Iterable, Optional
 
 from actions.knowledge_base import DigitalTool, Entry, KnowledgeBase, Source
 from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
+from akan_contract.payloads import METADATA_SOURCES_SHOWN
 
 FIRST_REPLY_WORDS = 160
 FIRST_REPLY_POINTS = 3
@@ -21,7 +22,7 @@ NO_MORE = (
     "eller snakke med en veileder som kan se på akkurat din situasjon?"
 )
 # The metadata key a client sets when it shows the payload's sources itself.
-SOURCES_SHOWN = "sources_shown"
+SOURCES_SHOWN = METADATA_SOURCES_SHOWN
 
 # What each tool helps someone change, for a helper passing the tip on.
 _TOOL_HABITS = {"alkohol": "alkoholvanene sine", "spill": "vanene sine med data- og pengespill"}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from actions.knowledge_base import ROLES, TOPICS
 from actions.labels import ROLE_BUTTONS, TOPIC_BUTTONS
+from akan_contract.payloads import REQUEST_HUMAN_PAYLOAD
+from akan_contract.taxonomy import ROLES, TOPICS
 
-COUNSELLOR_PAYLOAD = "/request_human"
+COUNSELLOR_PAYLOAD = REQUEST_HUMAN_PAYLOAD
 COUNSELLOR_BUTTON = {"title": "Snakk med veileder", "payload": COUNSELLOR_PAYLOAD}
 
 

@@ -6,6 +6,7 @@ written in one place (the knowledge base's contacts.yml).
 from __future__ import annotations
 
 from actions.knowledge_base import KnowledgeBase
+from akan_contract import payloads
 
 
 def emergency_lines(kb: KnowledgeBase) -> str:
@@ -24,7 +25,7 @@ def akan_lines(kb: KnowledgeBase) -> str:
 def handoff_payload(kb: KnowledgeBase, status: str, reason: str) -> dict:
     """Machine-readable handoff metadata (SPEC "Conversation behaviour")."""
     return {
-        "type": "handoff",
+        "type": payloads.HANDOFF,
         "status": status,
         "reason": reason,
         "contacts": {"phone": kb.akan_phone, "email": kb.akan_email, "chat": kb.akan_chat},
@@ -34,7 +35,7 @@ def handoff_payload(kb: KnowledgeBase, status: str, reason: str) -> dict:
 def crisis_payload(kb: KnowledgeBase, third_person: bool, role: str | None = None) -> dict:
     """`role` (who is writing, if known) lets the anonymous statistics count who meets a crisis."""
     return {
-        "type": "crisis",
+        "type": payloads.CRISIS,
         "third_person": third_person,
         "role": role,
         "contacts": [{"name": c.name, "number": c.number} for c in kb.crisis_contacts],

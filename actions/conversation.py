@@ -6,6 +6,8 @@ from typing import Any, Optional
 
 from rasa_sdk import Tracker
 
+from akan_contract.payloads import RECOMMENDATIONS
+
 MISUNDERSTOOD_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 
 
@@ -71,7 +73,7 @@ def last_bot_message(tracker: Tracker) -> Optional[dict[str, Any]]:
 def last_recommendations(tracker: Tracker) -> dict[str, Any]:
     """The `recommendations` payload of the bot's latest message ({} when it carried none)."""
     custom = ((last_bot_message(tracker) or {}).get("data") or {}).get("custom") or {}
-    return custom if isinstance(custom, dict) and custom.get("type") == "recommendations" else {}
+    return custom if isinstance(custom, dict) and custom.get("type") == RECOMMENDATIONS else {}
 
 
 def has_run(tracker: Tracker, action_name: str) -> bool:

@@ -13,6 +13,7 @@ from actions.contact_replies import crisis_payload, emergency_lines
 from actions.conversation import current_role, main_entity
 from actions.handoff import counsellor_available, queue_for_counsellor
 from actions.shared_knowledge import knowledge_base
+from akan_contract.payloads import REASON_CRISIS
 
 # Only what is true of each line: 113, 116 117 and 112 need to know who and where you are so
 # they can send help; the two help lines can be called without saying who you are.
@@ -70,5 +71,5 @@ class ActionCrisis(Action):
         events = [SlotSet("role", role)] if role and role != tracker.get_slot("role") else []
         if available:
             # Crisis tickets go first in the counsellors' queue.
-            events += queue_for_counsellor(dispatcher, tracker, reason="crisis", text=CRISIS_WAITING)
+            events += queue_for_counsellor(dispatcher, tracker, reason=REASON_CRISIS, text=CRISIS_WAITING)
         return events

@@ -19,7 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.buttons import COUNSELLOR_BUTTON, topic_buttons
 from actions.contact_replies import akan_lines, handoff_payload
 from actions.shared_knowledge import knowledge_base
-from bot.opening_hours import describe_next_opening
+from akan_contract import payloads
+from akan_contract.dates import describe_next_opening
 
 QUEUED = (
     "Jeg setter deg over til en veileder hos Akan nå. Du står i kø, og en veileder tar over her i "
@@ -29,9 +30,9 @@ QUEUED = (
 NOBODY_SIGNED_IN = "Akkurat nå er ingen veiledere ledige i chatten."
 CLOSED = "Veilederne i chatten er ikke på jobb nå."
 BACK = {
-    "ended": "Veilederen har avsluttet samtalen. Nå er det meg, chatboten, igjen. Er det noe mer jeg kan hjelpe deg med?",
-    "cancelled": "Du har gått ut av køen. Nå er det meg, chatboten, igjen. Hva kan jeg hjelpe deg med?",
-    "timeout": (
+    payloads.OUTCOME_ENDED: "Veilederen har avsluttet samtalen. Nå er det meg, chatboten, igjen. Er det noe mer jeg kan hjelpe deg med?",
+    payloads.OUTCOME_CANCELLED: "Du har gått ut av køen. Nå er det meg, chatboten, igjen. Hva kan jeg hjelpe deg med?",
+    payloads.OUTCOME_TIMEOUT: (
         "Beklager, ingen veileder kunne ta samtalen din akkurat nå. Du kan nå Akan på andre måter:\n{lines}\n\n"
         "Nå er det meg, chatboten, igjen – spør meg gjerne om mer."
     ),
@@ -41,7 +42,7 @@ BACK = {
 def desk_status(tracker: Tracker) -> dict:
     """What the gateway said about the desk with the latest message ({} if nothing)."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
-    desk = metadata.get("desk") if isinstance(metadata, dict) else None
+    desk = metadata.get(payloads.METADATA_DESK) if isinstance(metadata, dict) else None
     return desk if isinstance(desk, dict) else {}
 
 
@@ -82,7 +83,7 @@ def send_contact_options(dispatcher: CollectingDispatcher, reason: str, desk: di
             "Veilederen ser ikke det du har skrevet her, så fortell gjerne kort hva det gjelder. "
             "Er noen i fare nå, ring 113."
         ),
-        json_message=handoff_payload(kb, status="unavailable", reason=reason),
+        json_message=handoff_payload(kb, status=payloads.UNAVAILABLE, reason=reason),
     )
 
 
@@ -91,7 +92,7 @@ def queue_for_counsellor(dispatcher: CollectingDispatcher, tracker: Tracker, rea
     kb = knowledge_base()
     dispatcher.utter_message(
         text=text,
-        json_message={**handoff_payload(kb, status="queued", reason=reason), "summary": summary(tracker)},
+        json_message={**handoff_payload(kb, status=payloads.QUEUED, reason=reason), "summary": summary(tracker)},
     )
     return [ConversationPaused()]
 
@@ -109,14 +110,14 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return offer_human(dispatcher, tracker, reason="request_human")
+        return offer_human(dispatcher, tracker, reason=payloads.REASON_REQUEST_HUMAN)
 
 
 def handoff_outcome(tracker: Tracker) -> str:
     for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "handoff_outcome" and entity.get("value") in BACK:
+        if entity.get("entity") == payloads.OUTCOME_ENTITY and entity.get("value") in BACK:
             return entity["value"]
-    return "ended"
+    return payloads.OUTCOME_ENDED
 
 
 class ActionHandoffEnded(Action):
@@ -128,10 +129,11 @@ class ActionHandoffEnded(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kb = knowledge_base()
         outcome = handoff_outcome(tracker)
-        buttons = topic_buttons() if outcome == "timeout" else [*topic_buttons(), COUNSELLOR_BUTTON]
+        buttons = topic_buttons() if outcome == payloads.OUTCOME_TIMEOUT else [*topic_buttons(), COUNSELLOR_BUTTON]
+        closed = handoff_payload(kb, status=payloads.CLOSED, reason=payloads.REASON_HANDOFF_ENDED)
         dispatcher.utter_message(
             text=BACK[outcome].format(lines=akan_lines(kb)),
             buttons=buttons,
-            json_message={**handoff_payload(kb, status="closed", reason="handoff_ended"), "outcome": outcome},
+            json_message={**closed, "outcome": outcome},
         )
         return []

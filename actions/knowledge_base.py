@@ -17,28 +17,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-logger = logging.getLogger(__name__)
+from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
 
-ROLES: tuple[str, ...] = (
-    "leder",
-    "kollega",
-    "parorende",
-    "selv",
-    "bht",
-    "ansattrepresentant",
-    "behandler",
-)
-TOPICS: tuple[str, ...] = (
-    "hjemmekontor",
-    "bekymringssamtale",
-    "akan_avtale",
-    "signaler",
-    "tilbakefall",
-    "policy",
-    "testing",
-    "juridisk",
-)
-SUBSTANCES: tuple[str, ...] = ("alkohol", "narkotika", "legemidler", "spill")
+logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIRECTORY = PROJECT_ROOT / "data" / "knowledge"

@@ -1,7 +1,7 @@
 """Norwegian labels for the taxonomy, used in replies and quick-reply buttons."""
 from __future__ import annotations
 
-from actions.knowledge_base import ROLES, TOPICS
+from akan_contract.taxonomy import ROLES, TOPICS
 
 # How a reply addresses each role.
 ROLE_HEADINGS = {

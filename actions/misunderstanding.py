@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons
 from actions.conversation import consecutive_misunderstandings
 from actions.handoff import counsellor_available, desk_status, send_contact_options
+from akan_contract.payloads import REASON_MISUNDERSTOOD
 
 # Common function words that Norwegian lacks: enough to notice English or Swedish.
 FOREIGN_WORDS = re.compile(
@@ -53,7 +54,7 @@ class ActionMisunderstood(Action):
                 dispatcher.utter_message(text=f"{STILL_NOT} {OFFER_NOW}", buttons=[COUNSELLOR_BUTTON])
             else:
                 dispatcher.utter_message(text=STILL_NOT)
-                send_contact_options(dispatcher, reason="misunderstood", desk=desk_status(tracker))
+                send_contact_options(dispatcher, reason=REASON_MISUNDERSTOOD, desk=desk_status(tracker))
             return []
         reply = CAN_HELP_WITH
         if looks_foreign(text):

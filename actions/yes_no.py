@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.buttons import offered_counsellor, topic_buttons
 from actions.conversation import last_bot_message
 from actions.handoff import offer_human
+from akan_contract.payloads import REASON_REQUEST_HUMAN
 
 
 def _counsellor_was_offered(tracker: Tracker) -> bool:
@@ -22,7 +23,7 @@ class ActionAffirm(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if _counsellor_was_offered(tracker):
-            return offer_human(dispatcher, tracker, reason="request_human")
+            return offer_human(dispatcher, tracker, reason=REASON_REQUEST_HUMAN)
         else:
             dispatcher.utter_message(response="utter_affirm_open", buttons=topic_buttons())
         return []

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import yaml
 
-from akan_nlu.taxonomy import ROLES, SUBSTANCES, TOPICS  # noqa: F401  (re-exported)
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
 

@@ -13,8 +13,8 @@ from typing import Optional
 
 import yaml
 
+from akan_contract.taxonomy import ROLES
 from akan_nlu.norwegian import fold
-from akan_nlu.taxonomy import ROLES
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "roles.yml"
 

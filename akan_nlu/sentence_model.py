@@ -19,8 +19,8 @@ import scipy.sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
 from akan_nlu.norwegian import ALL_STEPS, Normalisation, fold, normalise
-from akan_nlu.taxonomy import ROLES, SUBSTANCES, TOPICS
 
 NONE = "none"
 LABEL_HEADS: dict[str, tuple[str, ...]] = {"role": ROLES, "topic": TOPICS, "substance": SUBSTANCES}

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 import yaml
 
+from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
 from akan_nlu.sentence_model import NONE, LabelledText
-from akan_nlu.taxonomy import ROLES, SUBSTANCES, TOPICS
 
 CRISIS_INTENT = "crisis"
 HUMAN_INTENT = "request_human"

@@ -12,6 +12,7 @@ import uvloop
 from aiohttp import web
 
 from bot.app import create_app
+from bot.desk import cli
 from bot.logs import RUNNER_OPTIONS, configure_logging
 from bot.settings import Settings
 from bot.storage import migrate
@@ -34,8 +35,6 @@ def run_gateway() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.desk import cli
-
     parser = argparse.ArgumentParser(prog="python -m bot", description="Akan-veilederen's gateway (no command: run it)")
     commands = parser.add_subparsers(dest="command")
     cli.add_parser(commands)

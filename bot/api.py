@@ -7,10 +7,11 @@ import logging
 from aiohttp import WSMsgType, web
 
 from bot import chat, errors, keys
-from bot.desk import handoff
 from bot.errors import ApiError
+from bot.handoff import flow as handoff
 from bot.metrics import route_label
 from bot.storage import queries
+from bot.transcript import message_json
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ async def list_messages(request: web.Request) -> web.Response:
         async with request.app[keys.DB]() as s:
             await _require_conversation(s, conversation_id)
             rows = await queries.list_messages(s, conversation_id)
-    body = {"messages": [chat.message_json(r) for r in rows]}
+    body = {"messages": [message_json(r) for r in rows]}
     state = await handoff.widget_state(request.app, conversation_id)
     if state is not None:
         body["handoff"] = state

@@ -15,15 +15,17 @@ import time
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import AsyncIterator
 
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
 from bot import errors, keys
-from bot.desk import handoff, tickets
+from bot.clock import utcnow
 from bot.errors import ApiError
+from bot.handoff import flow as handoff
+from bot.handoff import tickets
 from bot.locks import Holding, LockWaitExceeded
 from bot.rasa_client import RasaUnavailable
 from bot.scrubber import scrub
@@ -31,6 +33,7 @@ from bot.statistics import recording as statistics
 from bot.storage import queries
 from bot.storage.engine import checkpoint_deletions
 from bot.storage.models import Message
+from bot.transcript import buttons_offered, message_json
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +49,6 @@ _COMMAND_PREFIX = re.compile(r"^[\s/]+")
 class UserInput:
     text: str | None = None
     button: str | None = None
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def parse_input(data: object, max_chars: int) -> UserInput:
@@ -80,15 +79,6 @@ def is_conversation_id(value: str) -> bool:
         return str(uuid.UUID(value, version=4)) == value
     except ValueError:
         return False
-
-
-def message_json(row: Message) -> dict:
-    out: dict = {"id": row.id, "from": row.sender}
-    for field in ("text", "buttons", "custom"):
-        value = getattr(row, field)
-        if value is not None:
-            out[field] = value
-    return out
 
 
 def check_rate(app: web.Application, conversation_id: str | None, client: str) -> None:
@@ -122,10 +112,6 @@ async def _ask_rasa(app: web.Application, conversation_id: str, text: str, metad
     return replies
 
 
-def _offered(replies: list[dict]) -> list[dict]:
-    return [button for reply in replies for button in reply.get("buttons", [])]
-
-
 async def start_conversation(app: web.Application) -> tuple[str, list[dict]]:
     """Create a conversation and return its id with the bot's greeting."""
     conversation_id = str(uuid.uuid4())
@@ -141,8 +127,8 @@ async def start_conversation(app: web.Application) -> tuple[str, list[dict]]:
             raise
         async with db() as s, s.begin():
             rows = await queries.add_messages(s, conversation_id, "bot", replies, utcnow(), app[keys.MESSAGE_IDS])
-            await queries.record_turn(s, conversation_id, _offered(replies), utcnow())
-        holding.leave_known(_offered(replies))
+            await queries.record_turn(s, conversation_id, buttons_offered(replies), utcnow())
+        holding.leave_known(buttons_offered(replies))
     logger.info("conversation_started replies=%d", len(rows))
     return conversation_id, [message_json(r) for r in rows]
 
@@ -201,7 +187,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
         ]
         out = [message_json(r) for r in rows[1:]]
         if handoff.queued_handoff(replies) is None:
-            holding.leave_known(_offered(replies))
+            holding.leave_known(buttons_offered(replies))
             holding.hand_over(lambda: _store_turn_soon(app, conversation_id, rows, replies, now))
         else:
             await _store_turn(app, conversation_id, rows, replies, now)
@@ -243,7 +229,7 @@ async def _store_turn(app: web.Application, conversation_id: str, rows: list[Mes
     count = tallies.adds_something(conversation_id, replies)
     async with app[keys.DB]() as s, s.begin():
         await queries.insert_messages(s, rows)
-        exists = await queries.record_turn(s, conversation_id, _offered(replies), now)
+        exists = await queries.record_turn(s, conversation_id, buttons_offered(replies), now)
         if count:
             await statistics.record_replies(s, conversation_id, replies, now, conversation_exists=exists)
     if count:

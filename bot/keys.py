@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.rate_limit import RateLimiter
     from bot.storage.compaction import TrackerCompactor
     from bot.storage.message_ids import MessageIds
-    from bot.desk.live import DeskHub
+    from bot.desk.hub import DeskHub
     from bot.desk.presence import Presence
     from bot.desk.throttle import LoginThrottle
     from bot.settings import Settings

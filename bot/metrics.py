@@ -21,7 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
 from bot import keys
-from bot.desk import tickets
+from bot.handoff import tickets
 
 logger = logging.getLogger(__name__)
 

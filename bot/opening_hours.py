@@ -16,6 +16,9 @@ whether Sunday is open is the weekly rules' business, so Easter Sunday and
 Whit Sunday close a Sunday window while an ordinary Sunday does not. Christmas
 Eve and New Year's Eve are not public holidays; close them with extra dates
 (``CLOSED_DATES="12-24,12-31"``: ``MM-DD`` every year, ``YYYY-MM-DD`` once).
+
+The gateway sends the next opening to the bot as an ISO time; its Norwegian wording
+("mandag 23. november kl. 08.00") is `akan_contract.dates.describe_next_opening`.
 """
 from __future__ import annotations
 
@@ -37,12 +40,6 @@ _HORIZON_DAYS = 800
 
 _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 _YEARLY = re.compile(r"^(\d{2})-(\d{2})$")
-
-WEEKDAY_NAMES_NB = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTH_NAMES_NB = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-)
 
 
 @lru_cache(maxsize=64)
@@ -212,11 +209,3 @@ def _wall_clock(day: date, minute: int, tz: ZoneInfo) -> datetime:
     spring DST switch maps to the instant just after the jump."""
     naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
     return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
-
-
-def describe_next_opening(at: datetime) -> str:
-    """Norwegian wording of a moment, e.g. "mandag 23. november kl. 08.00"."""
-    return (
-        f"{WEEKDAY_NAMES_NB[at.weekday()]} {at.day}. {MONTH_NAMES_NB[at.month - 1]} "
-        f"kl. {at.hour:02d}.{at.minute:02d}"
-    )

@@ -10,6 +10,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from bot import chat, keys
+from bot.clock import utcnow
 from bot.periodic import running_every
 from bot.storage import queries
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 async def purge_inactive(app: web.Application, now: datetime | None = None) -> int:
     """Delete every conversation idle for longer than the retention time; return how many."""
-    cutoff = (now or chat.utcnow()) - timedelta(hours=app[keys.SETTINGS].retention_hours)
+    cutoff = (now or utcnow()) - timedelta(hours=app[keys.SETTINGS].retention_hours)
     async with app[keys.DB]() as s:
         stale = await queries.inactive_conversation_ids(s, cutoff)
     deleted = 0

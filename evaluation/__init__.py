@@ -8,16 +8,5 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-ROLES = ("leder", "kollega", "parorende", "selv", "bht", "ansattrepresentant", "behandler")
-TOPICS = (
-    "hjemmekontor",
-    "bekymringssamtale",
-    "akan_avtale",
-    "signaler",
-    "tilbakefall",
-    "policy",
-    "testing",
-    "juridisk",
-)
 CRISIS_INTENT = "crisis"
 HUMAN_INTENT = "request_human"

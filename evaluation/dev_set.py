@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import yaml
 
-from evaluation import ROLES, TOPICS
+from akan_contract.taxonomy import ROLES, TOPICS
 
 REQUIRED_KEYS = ("text", "role", "topic", "crisis", "human")
 

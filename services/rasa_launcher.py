@@ -1,7 +1,8 @@
 """`python -m services.rasa_launcher <rasa arguments>`: the `rasa` command with the
-fixes of `services.rasa_fixes` installed (the Procfile, both stacks, the conversation
+fixes of `rasa_runtime.fixes` installed (the Procfile, both stacks, the conversation
 tests and `make eval` start Rasa this way). `rasa` without the launcher still works,
-with Rasa's own per-message costs.
+with Rasa's own per-message costs. A fix that does not match the installed Rasa stops
+the start with an error naming it (switch it off with `RASA_FIX_<NAME>=0`).
 """
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import sys
 
 
 def main() -> int:
-    from services.rasa_fixes import install
+    from rasa_runtime.fixes import FixError, install
 
-    install()
+    try:
+        install()
+    except FixError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -1,5 +1,5 @@
 """Random conversations as Rasa trackers, for comparing the fixes in
-`services.rasa_fixes` with Rasa's own functions."""
+`rasa_runtime.fixes` with Rasa's own functions."""
 from __future__ import annotations
 
 import random

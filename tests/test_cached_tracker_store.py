@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.utils.endpoints import read_endpoint_config
 
-from services.cached_tracker_store import CachedSQLTrackerStore
+from rasa_runtime.tracker_stores.cached import CachedSQLTrackerStore
 from services.default_stack import PROJECT_ROOT
 
 

@@ -50,9 +50,11 @@ ROLE_SUBSECTIONS = (
     "Til deg som får oppfølging via en individuell Akan-avtale",
 )
 
-needs_seeds = pytest.mark.skipif(
-    not SEEDS_DIR.is_dir(), reason=f"seed documents not found at {SEEDS_DIR} (set SEEDS_DIR)"
-)
+def needs_seeds(test):
+    """The seed documents live outside the repository: where they are absent these tests skip
+    (with a line at the end of the run), also in CI, instead of failing."""
+    skip = pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"seed documents not found at {SEEDS_DIR} (set SEEDS_DIR)")
+    return pytest.mark.seeds(skip(test))
 
 
 @pytest.fixture(scope="module")

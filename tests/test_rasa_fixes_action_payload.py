@@ -11,7 +11,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from services.rasa_fixes.action_payload import ACTION_SERVER_USER_TURNS, RASA_ACTION_CALL_FORMAT, action_call_format, latest_turns
+from rasa_runtime.fixes.action_payload import ACTION_SERVER_USER_TURNS, RASA_ACTION_CALL_FORMAT, action_call_format, latest_turns
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
 

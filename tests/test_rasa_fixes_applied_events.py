@@ -6,7 +6,7 @@ import random
 import pytest
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 
-from services.rasa_fixes.applied_events import RASA_APPLIED_EVENTS, applied_events
+from rasa_runtime.fixes.applied_events import RASA_APPLIED_EVENTS, applied_events
 from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, user_message
 
 
@@ -28,7 +28,7 @@ def test_the_list_is_extended_not_recomputed(monkeypatch):
         tracker.update(user_message(rng, domain), domain)
     applied_events(tracker)
     calls = []
-    monkeypatch.setattr("services.rasa_fixes.applied_events.RASA_APPLIED_EVENTS", lambda t: calls.append(1) or [])
+    monkeypatch.setattr("rasa_runtime.fixes.applied_events.RASA_APPLIED_EVENTS", lambda t: calls.append(1) or [])
     tracker.update(ActionExecuted("action_listen"), domain)
     # Everything after the session start (action_session_start, session_started) applies.
     assert applied_events(tracker) == list(tracker.events)[2:]

@@ -13,7 +13,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.messages import MESSAGES
 from services.default_stack import MODEL, PROJECT_ROOT
-from services.rasa_fixes import graph_runner
+from rasa_runtime.fixes import graph_runner
+from tests.skips import missing
 
 DASK_RUN = DaskGraphRunner.run  # Rasa's own: the tests never install the fix globally
 
@@ -21,7 +22,7 @@ DASK_RUN = DaskGraphRunner.run  # Rasa's own: the tests never install the fix gl
 @pytest.fixture(scope="module")
 def agent():
     if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train` (make test does)")
+        missing("live", f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train` (make test does)")
     from rasa.core.agent import Agent
 
     return Agent.load(str(MODEL))
@@ -45,6 +46,7 @@ def _parse_all(agent, texts):
 TEXTS = [*MESSAGES, "jeg orker ikke mer, jeg vil ikke leve", "kan jeg snakke med et menneske?", "", "hei"]
 
 
+@pytest.mark.live  # the trained model, loaded in this process
 def test_nlu_results_are_rasas(agent, with_runner):
     with_runner(DASK_RUN)
     expected = _parse_all(agent, TEXTS)
@@ -72,6 +74,7 @@ def _predict_all(agent, trackers):
     return [(p.max_confidence_index, p.policy_name, p.probabilities, p.events, p.is_end_to_end_prediction) for p in predictions]
 
 
+@pytest.mark.live  # the trained model, loaded in this process
 def test_policy_predictions_are_rasas(agent, with_runner):
     trackers = _trackers(agent)
     with_runner(DASK_RUN)

@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from services.rasa_fixes.incremental_states import past_states
+from rasa_runtime.fixes.incremental_states import past_states
 from tests.rasa_conversations import conversations_turn_by_turn, domains, random_conversation, user_message
 
 ARGUMENTS = [

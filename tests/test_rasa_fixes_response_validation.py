@@ -5,7 +5,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from services.rasa_fixes.action_response_validation import validate_action_result
+from rasa_runtime.fixes.action_response_validation import validate_action_result
 
 VALID = {
     "events": [

@@ -4,8 +4,8 @@ from __future__ import annotations
 import structlog
 from rasa.core.channels import rest
 
-from services.rasa_fixes import rest_channel_log
-from services.rasa_fixes.rest_channel_log import WithoutText
+from rasa_runtime.fixes import rest_channel_log
+from rasa_runtime.fixes.rest_channel_log import WithoutText
 
 
 def test_the_failure_line_keeps_everything_but_the_text(monkeypatch):
@@ -21,7 +21,7 @@ def test_the_failure_line_keeps_everything_but_the_text(monkeypatch):
 
 def test_installed_once_on_the_rest_channel(monkeypatch):
     monkeypatch.setattr(rest, "structlogger", rest.structlogger)
-    rest_channel_log.install()
-    rest_channel_log.install()
+    rest_channel_log.apply()
+    rest_channel_log.apply()
     assert isinstance(rest.structlogger, WithoutText)
     assert not isinstance(rest.structlogger._logger, WithoutText)

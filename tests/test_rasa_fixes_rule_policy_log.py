@@ -5,7 +5,7 @@ import logging
 
 from rasa.core.policies.policy import Policy
 
-from services.rasa_fixes.rule_policy_log import format_tracker_states
+from rasa_runtime.fixes.rule_policy_log import format_tracker_states
 
 STATES = [{}, {"user": {"intent": "greet"}, "prev_action": {"action_name": "action_listen"}}]
 

@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, FollowupAction, LoopInterrupted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from services.rasa_fixes import tracker_copy
+from rasa_runtime.fixes import tracker_copy
 from tests.rasa_conversations import conversations_turn_by_turn, domains, new_tracker, next_events, random_conversation
 
 RASA_COPY = DialogueStateTracker.copy  # the tests never install the fix globally

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from services.rasa_fixes import tracker_store_errors
+from rasa_runtime.fixes import tracker_store_errors
 
 
 class Unreachable(InMemoryTrackerStore):
@@ -32,7 +32,7 @@ class Unreachable(InMemoryTrackerStore):
 def fixed(monkeypatch):
     for name in tracker_store_errors.PASSED_THROUGH:
         monkeypatch.setattr(FailSafeTrackerStore, name, getattr(FailSafeTrackerStore, name))
-    tracker_store_errors.install()
+    tracker_store_errors.apply()
 
 
 def test_rasa_alone_carries_on_from_memory():

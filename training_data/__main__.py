@@ -17,8 +17,8 @@ from typing import Optional, Sequence
 
 import yaml
 
+from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
 from akan_nlu.sentence_model import NONE, LabelledText
-from akan_nlu.taxonomy import ROLES, SUBSTANCES, TOPICS
 from akan_nlu.training_labels import read_directory
 from training_data.near_duplicates import duplicates_within, pairs_across
 from training_data.rasa_files import CHITCHAT, write_directory

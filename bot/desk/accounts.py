@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.models import Counsellor
+from bot.desk.models import Counsellor, CounsellorSession
 
 MIN_PASSWORD_CHARS = 12
 MAX_NAME_CHARS = 64
@@ -67,8 +67,6 @@ async def list_counsellors(session: AsyncSession) -> list[Counsellor]:
 
 
 async def remove_counsellor(session: AsyncSession, name: str) -> bool:
-    from bot.desk.models import CounsellorSession
-
     counsellor = await find_counsellor(session, name)
     if counsellor is None:
         return False

@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot import keys
+from bot.clock import utcnow
 from bot.desk import csrf, sessions
 from bot.desk.csrf import csrf_token  # noqa: F401 - part of this module's interface
 from bot.errors import json_error
@@ -29,8 +30,6 @@ def wants_json(request: web.Request) -> bool:
 
 async def signed_in(request: web.Request):
     """(session row, counsellor) for the request's cookie, or None."""
-    from bot.chat import utcnow
-
     token = request.cookies.get(sessions.COOKIE_NAME)
     if not token:
         return None

@@ -8,7 +8,7 @@ import getpass
 import sys
 from typing import Callable
 
-from bot.chat import utcnow
+from bot.clock import utcnow
 from bot.desk import accounts
 from bot.settings import Settings
 from bot.storage.engine import make_engine, make_sessionmaker

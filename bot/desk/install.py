@@ -1,14 +1,20 @@
 """Puts the desk into the gateway app: its state, templates, routes and the
-background task that closes handoffs nobody accepted in time."""
+background task that closes handoffs nobody accepted in time (and deletes
+expired desk sessions)."""
 from __future__ import annotations
+
+from typing import AsyncIterator
 
 from aiohttp import web
 
 from bot import keys
-from bot.desk import handoff, pages, routes
-from bot.desk.live import DeskHub
+from bot.clock import utcnow
+from bot.desk import pages, routes, sessions
+from bot.desk.hub import DeskHub
 from bot.desk.presence import Presence
 from bot.desk.throttle import LoginThrottle
+from bot.handoff import flow as handoff
+from bot.periodic import running_every
 
 
 def install(app: web.Application) -> None:
@@ -18,5 +24,18 @@ def install(app: web.Application) -> None:
     app[keys.DESK_HUB] = DeskHub()
     pages.setup(app)
     app.middlewares.append(pages.desk_headers_middleware)
-    app.cleanup_ctx.append(handoff.handoff_ctx)
+    app.cleanup_ctx.append(handoff_ctx)
     app.add_routes(routes.routes)
+
+
+async def _expire(app: web.Application) -> None:
+    await handoff.expire_waiting(app)
+    async with app[keys.DB]() as s, s.begin():
+        await sessions.delete_expired(s, utcnow())
+
+
+async def handoff_ctx(app: web.Application) -> AsyncIterator[None]:
+    seconds = app[keys.SETTINGS].handoff_check_seconds
+    async with running_every(seconds, lambda: _expire(app), "handoff_expiry"):
+        yield
+    await app[keys.DESK_HUB].close_all()

@@ -11,13 +11,16 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot import keys
-from bot.chat import message_json
-from bot.desk import handoff, pages, sessions, tickets
+from bot.clock import utcnow
+from bot.desk import pages, sessions
 from bot.desk.accounts import authenticate
 from bot.desk.auth import counsellor_required, signed_in
 from bot.desk.csrf import tokens_match
 from bot.desk.live import desk_socket
 from bot.errors import ApiError, json_error
+from bot.handoff import flow as handoff
+from bot.handoff import tickets
+from bot.transcript import message_json
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +61,6 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/desk/login")
 async def login(request: web.Request) -> web.StreamResponse:
-    from bot.chat import utcnow
-
     form = await request.post()
     name, password = str(form.get("name", ""))[:200], str(form.get("password", ""))[:1000]
     if not tokens_match(request.cookies.get(LOGIN_COOKIE, ""), str(form.get("csrf_token", ""))):
@@ -122,7 +123,7 @@ def _ticket_id(request: web.Request) -> int:
 @routes.get("/desk/api/queue")
 @counsellor_required
 async def queue(request: web.Request) -> web.Response:
-    now = handoff.utcnow()
+    now = utcnow()
     async with request.app[keys.DB]() as s:
         waiting = await tickets.waiting_queue(s)
         mine = await tickets.active_tickets(s, request["counsellor"].id)
@@ -149,7 +150,7 @@ async def ticket_messages(request: web.Request) -> web.Response:
             raise ApiError(404, handoff.NOT_YOURS)
         rows = await tickets.transcript(s, ticket)
     return web.json_response({
-        "ticket": tickets.summary_json(ticket, handoff.utcnow()),
+        "ticket": tickets.summary_json(ticket, utcnow()),
         "messages": [message_json(r) for r in rows],
         "handoff_after_id": ticket.start_message_id,
     })
@@ -158,8 +159,8 @@ async def ticket_messages(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id}/accept")
 @counsellor_required
 async def accept(request: web.Request) -> web.Response:
-    ticket = await handoff.accept(request.app, _ticket_id(request), request["counsellor"])
-    return web.json_response({"ticket": tickets.summary_json(ticket, handoff.utcnow())})
+    ticket = await handoff.accept(request.app, _ticket_id(request), request["counsellor"].id)
+    return web.json_response({"ticket": tickets.summary_json(ticket, utcnow())})
 
 
 @routes.post("/desk/api/tickets/{ticket_id}/messages")
@@ -174,14 +175,14 @@ async def send_message(request: web.Request) -> web.Response:
         raise ApiError(400, EMPTY_MESSAGE)
     if len(text) > MAX_COUNSELLOR_CHARS:
         raise ApiError(413, f"Meldingen er for lang. Skriv høyst {MAX_COUNSELLOR_CHARS} tegn.")
-    message = await handoff.counsellor_says(request.app, _ticket_id(request), request["counsellor"], text.strip())
+    message = await handoff.counsellor_says(request.app, _ticket_id(request), request["counsellor"].id, text.strip())
     return web.json_response({"message": message}, status=201)
 
 
 @routes.post("/desk/api/tickets/{ticket_id}/end")
 @counsellor_required
 async def end(request: web.Request) -> web.Response:
-    await handoff.end_by_counsellor(request.app, _ticket_id(request), request["counsellor"])
+    await handoff.end_by_counsellor(request.app, _ticket_id(request), request["counsellor"].id)
     return web.Response(status=204)
 
 

@@ -1,13 +1,23 @@
 """The taxonomy the counts use and its Norwegian chart labels.
 
-The gateway does not import `actions`, so the canonical values (SPEC "Taxonomy")
-are listed here too; anything else a payload might carry counts as unknown.
+The canonical values (SPEC "Taxonomy") and their order come from `akan_contract`;
+anything else a payload might carry counts as unknown.
 """
 from __future__ import annotations
 
+from akan_contract import taxonomy
+
 UNKNOWN = "ukjent"
 
-ROLES = {
+
+def _in_taxonomy_order(values: tuple[str, ...], wording: dict[str, str]) -> dict[str, str]:
+    """The labels keyed by every value of the taxonomy, in its order (and only those)."""
+    if set(wording) != set(values):
+        raise ValueError(f"chart labels {sorted(wording)} do not match the taxonomy {sorted(values)}")
+    return {value: wording[value] for value in values}
+
+
+ROLES = _in_taxonomy_order(taxonomy.ROLES, {
     "leder": "Ledere og HR",
     "kollega": "Kolleger",
     "parorende": "Pårørende",
@@ -15,9 +25,9 @@ ROLES = {
     "bht": "Bedriftshelsetjenesten",
     "ansattrepresentant": "Verneombud, tillitsvalgte og Akan-kontakter",
     "behandler": "Behandlere og fastleger",
-}
+})
 
-TOPICS = {
+TOPICS = _in_taxonomy_order(taxonomy.TOPICS, {
     "hjemmekontor": "Hjemmekontor",
     "bekymringssamtale": "Den nødvendige samtalen",
     "akan_avtale": "Individuelle Akan-avtaler",
@@ -26,14 +36,14 @@ TOPICS = {
     "policy": "Policy",
     "testing": "Testing",
     "juridisk": "Juridiske spørsmål",
-}
+})
 
-SUBSTANCES = {
+SUBSTANCES = _in_taxonomy_order(taxonomy.SUBSTANCES, {
     "alkohol": "Alkohol",
     "narkotika": "Narkotika",
     "legemidler": "Legemidler",
     "spill": "Pengespill",
-}
+})
 
 ANSWERED = "answered"
 HANDED_OFF = "handed_off"

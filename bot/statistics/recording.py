@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from akan_contract.payloads import CRISIS, HANDOFF, RECOMMENDATIONS, UNAVAILABLE
 from bot.statistics import labels
 from bot.statistics.models import ConversationTally, OutcomeCount
 from bot.storage.models import Conversation
@@ -49,11 +50,11 @@ def day_of(now: datetime) -> date:
 
 def outcome_of(payload: dict) -> str | None:
     kind = payload.get("type")
-    if kind == "recommendations":
+    if kind == RECOMMENDATIONS:
         return labels.ANSWERED
-    if kind == "crisis":
+    if kind == CRISIS:
         return labels.CRISIS
-    if kind == "handoff" and payload.get("status") == "unavailable":
+    if kind == HANDOFF and payload.get("status") == UNAVAILABLE:
         return labels.UNAVAILABLE
     return None
 

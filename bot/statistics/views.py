@@ -16,9 +16,9 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
+from akan_contract.dates import MONTH_NAMES_NB
 from bot import keys
 from bot.desk.auth import counsellor_required
-from bot.opening_hours import MONTH_NAMES_NB
 from bot.statistics import labels, queries
 from bot.statistics.recording import day_of
 

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 import bot.desk.models  # noqa: F401 - registers the desk's tables on Base
+import bot.handoff.models  # noqa: F401 - registers the handoff's tickets on Base
 import bot.statistics.models  # noqa: F401 - registers the statistics tables on Base
 from bot.logs import configure_logging
 from bot.settings import Settings

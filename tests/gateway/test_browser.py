@@ -16,6 +16,9 @@ import pytest
 from bot.crisis_lines import DEFAULT_KNOWLEDGE_DIR, load_crisis_lines
 from tests.gateway.chromium import SHOTS, TIMEOUT_MS, browser, expect  # noqa: F401 (browser: fixture)
 
+# Against the live stack (gateway_url starts it), unless GATEWAY_TEST_URL names a running gateway.
+pytestmark = pytest.mark.live
+
 ROLE_BUTTON = "Jeg er leder eller HR"
 TOPIC_QUESTION = "Hvordan kan jeg følge opp en ansatt som jobber på hjemmekontor?"
 CRISIS_TEXT = "Jeg orker ikke mer, jeg vil ikke leve lenger"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import keys
-from bot.chat import utcnow
+from bot.clock import utcnow
 from bot.desk import accounts, cli
 from bot.desk.models import Counsellor, CounsellorSession
 from bot.desk.sessions import COOKIE_NAME

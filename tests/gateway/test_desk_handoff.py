@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
 from bot import keys
-from bot.chat import utcnow
-from bot.desk import handoff
-from bot.desk.models import Ticket
+from bot.clock import utcnow
+from bot.handoff import flow as handoff
+from bot.handoff.models import Ticket
 from bot.opening_hours import OpeningHours
 from bot.retention import purge_inactive
 from bot.storage.models import Conversation, Message

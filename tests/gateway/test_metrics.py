@@ -165,5 +165,5 @@ async def test_queue_length_is_nan_while_the_database_is_away(client, monkeypatc
     async def down(_session):
         raise ConnectionRefusedError()
 
-    monkeypatch.setattr("bot.desk.tickets.waiting_queue", down)
+    monkeypatch.setattr("bot.handoff.tickets.waiting_queue", down)
     assert math.isnan(value(await scrape(client), "akan_handoff_queue_length"))

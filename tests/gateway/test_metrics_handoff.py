@@ -7,7 +7,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from bot import keys
-from bot.desk.models import Ticket
+from bot.handoff.models import Ticket
 from tests.gateway.desk_support import fake_rasa, settings  # noqa: F401 - fixtures
 from tests.gateway.desk_support import QUEUED_TEXT, add_counsellor, desk_csrf, login
 from tests.gateway.test_metrics import scrape, value

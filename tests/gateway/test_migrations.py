@@ -1,7 +1,7 @@
 """Schema migrations (bot/storage/migrate.py, Alembic): an empty database and one
 made before migrations (by the gateway's old `create_all`, with data) both reach the
 newest revision with nothing lost, on SQLite and on PostgreSQL (a throw-away local
-cluster, skipped when PostgreSQL is missing); the baseline equals that old schema
+cluster, marked `production`); the baseline equals that old schema
 exactly; the models and the migrations agree; `python -m bot db ...` works.
 
 The old schema is frozen in tests/gateway/pre_migration_schema/ as the SQL
@@ -27,7 +27,7 @@ from alembic import command
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, inspect, select, text
 
 from bot.app import create_app
-from bot.desk.models import Ticket
+from bot.handoff.models import Ticket
 from bot.settings import Settings, async_db_url
 from bot.statistics.models import ConversationTally
 from bot.storage import migrate
@@ -37,6 +37,7 @@ from bot.storage.models import Conversation, Message
 from services.default_stack import free_port
 from services.postgres import PostgresError, PostgresServer
 from tests.gateway.conftest import GatewayTestServer
+from tests.skips import missing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRE_MIGRATION_SCHEMA = Path(__file__).resolve().parent / "pre_migration_schema"
@@ -93,7 +94,7 @@ def postgres_server():
         try:
             server.start()
         except (PostgresError, OSError) as exc:
-            pytest.skip(f"PostgreSQL not available: {exc}")
+            missing("production", f"PostgreSQL not available: {exc}")
         yield server
     finally:
         server.stop()
@@ -110,7 +111,7 @@ async def empty_postgres_database(url: str) -> None:
         await engine.dispose()
 
 
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.production)])
 async def urls(request, tmp_path) -> tuple[str, str]:
     """Two empty databases of the same kind (async driver URLs)."""
     if request.param == "sqlite":

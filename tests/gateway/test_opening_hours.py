@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.opening_hours import DEFAULT_SPEC, OpeningHours, describe_next_opening
+from akan_contract.dates import describe_next_opening
+from bot.opening_hours import DEFAULT_SPEC, OpeningHours
 from bot.settings import Settings
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from bot import keys
-from bot.chat import utcnow
+from bot.clock import utcnow
 from bot.retention import purge_inactive
 from bot.storage.models import Conversation
 

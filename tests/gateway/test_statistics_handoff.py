@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import keys
-from bot.chat import utcnow
-from bot.desk import handoff
-from bot.desk.models import Ticket
+from bot.clock import utcnow
+from bot.handoff import flow as handoff
+from bot.handoff.models import Ticket
 from bot.statistics import queries
 from bot.statistics.recording import day_of
 from tests.gateway.desk_support import fake_rasa, settings  # noqa: F401 - fixtures

@@ -15,7 +15,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from bot.chat import utcnow
+from bot.clock import utcnow
 from bot.desk.accounts import add_counsellor
 from bot.storage.engine import make_engine, make_sessionmaker
 from tests.live_http import call, customs

@@ -1,5 +1,5 @@
 """Statistics: a scripted set of turns gives exactly the expected counts, on SQLite
-and on PostgreSQL (a throw-away local cluster, skipped when PostgreSQL is missing)."""
+and on PostgreSQL (a throw-away local cluster, marked `production`)."""
 from __future__ import annotations
 
 import shutil
@@ -20,6 +20,7 @@ from bot.storage import queries as storage
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.migrate import upgrade_database
 from bot.storage.models import Base
+from tests.skips import missing
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,14 +60,14 @@ def postgres_url():
         try:
             server.start()
         except (PostgresError, OSError) as exc:
-            pytest.skip(f"PostgreSQL not available: {exc}")
+            missing("production", f"PostgreSQL not available: {exc}")
         yield async_db_url(server.url("gateway"))
     finally:
         server.stop()
         shutil.rmtree(base_dir, ignore_errors=True)
 
 
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.production)])
 async def db(request, tmp_path):
     url = (
         f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}" if request.param == "sqlite"

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot import keys
-from bot.chat import utcnow
+from bot.clock import utcnow
 from bot.desk.accounts import add_counsellor
 from bot.statistics.recording import day_of
 

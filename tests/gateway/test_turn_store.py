@@ -79,7 +79,7 @@ async def test_the_offered_buttons_still_decide_the_next_turn(client, start, fak
 
 async def test_a_bot_turn_reads_nothing_before_rasa_unless_something_came_between(client, start, monkeypatch):
     from bot import keys
-    from bot.desk import tickets
+    from bot.handoff import tickets
 
     reads = []
     original = tickets.offered_buttons_and_open_ticket

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.production import MODEL, PROJECT_ROOT, StackError, StackPorts, start_production_stack
+from tests.skips import missing
 
 # Tests send faster than people; the limits themselves are unit-tested.
 FAST_CLIENT_ENV = {
@@ -26,9 +27,9 @@ FAST_CLIENT_ENV = {
 @pytest.fixture(scope="session")
 def production_stack():
     if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train` (make test does)")
+        missing("production", f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train` (make test does)")
     if not glob.glob("/usr/lib/postgresql/*/bin/postgres") or not shutil.which("redis-server"):
-        pytest.skip("PostgreSQL and Redis servers are needed: apt-get install postgresql redis-server (.ci/run does)")
+        missing("production", "PostgreSQL and Redis servers are needed: apt-get install postgresql redis-server (.ci/run does)")
     # Under /tmp, not pytest's tmp_path: the postgres user must be able to reach the cluster directory.
     var_dir = Path(tempfile.mkdtemp(prefix="akan-production-"))
     var_dir.chmod(0o755)

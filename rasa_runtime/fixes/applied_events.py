@@ -16,6 +16,8 @@ from __future__ import annotations
 from rasa.shared.core.events import ActionReverted, ActiveLoop, Restarted, SessionStarted, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_runtime.fixes.tripwire import Fix
+
 # Events Rasa's function does not simply append (loops: their actions can undo turns).
 NOT_APPENDED = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 CACHE_ATTRIBUTE = "_applied_events_cache"
@@ -65,5 +67,15 @@ def applied_events(tracker: DialogueStateTracker) -> list:
     return applied
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     DialogueStateTracker.applied_events = applied_events
+
+
+FIX = Fix(
+    name="applied_events",
+    originals={
+        "rasa.shared.core.trackers:DialogueStateTracker.applied_events": "764d5065ea9997d613c1984d9357370f9ae32d31ca21346086f16c54f0487aae",
+    },
+    apply=apply,
+)

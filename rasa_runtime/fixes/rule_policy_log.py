@@ -13,6 +13,8 @@ import logging
 from rasa.core.policies.policy import Policy
 from rasa.core.policies.rule_policy import RulePolicy
 
+from rasa_runtime.fixes.tripwire import Fix
+
 
 def format_tracker_states(states: list) -> str:
     # Rasa's structlog drops a debug line when the module's stdlib logger would.
@@ -21,5 +23,16 @@ def format_tracker_states(states: list) -> str:
     return Policy.format_tracker_states(states)
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     RulePolicy.format_tracker_states = staticmethod(format_tracker_states)
+
+
+FIX = Fix(
+    name="rule_policy_log",
+    originals={
+        # What RulePolicy inherits and the fix replaces.
+        "rasa.core.policies.policy:Policy.format_tracker_states": "32b101cb34fd1c32fd17557044632ecbe9cb5638e605ca81864ddcb6b469a22a",
+    },
+    apply=apply,
+)

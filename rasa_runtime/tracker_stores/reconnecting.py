@@ -4,7 +4,7 @@ Rasa 3.6 builds its engine without `pool_pre_ping`, so after PostgreSQL restarts
 the first request on every pooled connection fails (the person would see an
 error). This store rebuilds the engine with pre-ping: a dead connection is
 noticed and replaced before it is used. Both endpoints files use it through
-`services.cached_tracker_store.CachedSQLTrackerStore`, which builds on it.
+`rasa_runtime.tracker_stores.cached.CachedSQLTrackerStore`, which builds on it.
 
 An SQLite tracker file (the default profile) keeps its connection open between
 sessions. SQLAlchemy 1.4 opens and closes a new one for every session of an SQLite

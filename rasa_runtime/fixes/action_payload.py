@@ -23,6 +23,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from rasa_runtime.fixes.tripwire import Fix
+
 ACTION_SERVER_USER_TURNS = 5
 
 
@@ -65,5 +67,15 @@ class _WithoutEvents:
 RASA_ACTION_CALL_FORMAT = RemoteAction._action_call_format
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     RemoteAction._action_call_format = action_call_format
+
+
+FIX = Fix(
+    name="action_payload",
+    originals={
+        "rasa.core.actions.action:RemoteAction._action_call_format": "428795b944f22edba142d278ec47a30098975b01463ba337ec447dade52a0492",
+    },
+    apply=apply,
+)

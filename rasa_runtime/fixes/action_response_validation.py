@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from rasa_runtime.fixes.tripwire import Fix
+
 
 @lru_cache(maxsize=1)
 def action_response_validator():
@@ -44,7 +46,17 @@ def validate_action_result(self, result: dict[str, Any]) -> bool:
         raise e
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = validate_action_result
+
+
+FIX = Fix(
+    name="action_response_validation",
+    originals={
+        "rasa.core.actions.action:RemoteAction._validate_action_result": "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
+    },
+    apply=apply,
+)

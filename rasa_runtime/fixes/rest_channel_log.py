@@ -10,6 +10,8 @@ from typing import Any
 
 from rasa.core.channels import rest
 
+from rasa_runtime.fixes.tripwire import Fix
+
 
 class WithoutText:
     """A structlog logger whose events never carry a `text` field."""
@@ -29,6 +31,17 @@ class WithoutText:
         return log
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     if not isinstance(rest.structlogger, WithoutText):
         rest.structlogger = WithoutText(rest.structlogger)
+
+
+FIX = Fix(
+    name="rest_channel_log",
+    originals={
+        # Where the channel logs a failed message with its text.
+        "rasa.core.channels.rest:RestInput.blueprint": "886a9338e4c2505a0d2e70242c27887311d1529a18037dbd6d1dbfe77f699d0f",
+    },
+    apply=apply,
+)

@@ -19,6 +19,8 @@ from typing import Any, Awaitable, Callable
 
 from rasa.core.tracker_store import FailSafeTrackerStore
 
+from rasa_runtime.fixes.tripwire import Fix
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,6 +47,19 @@ def _passing_errors(name: str) -> Callable[..., Awaitable[Any]]:
     return call
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     for name in PASSED_THROUGH:
         setattr(FailSafeTrackerStore, name, _passing_errors(name))
+
+
+FIX = Fix(
+    name="tracker_store_errors",
+    originals={
+        "rasa.core.tracker_store:FailSafeTrackerStore.retrieve": "35d77318b0cc79771af3c667bc8c34cd5a56e494eaa8c4d713fd754b9d00d276",
+        "rasa.core.tracker_store:FailSafeTrackerStore.retrieve_full_tracker": "5272a6be0919b511c874fde07a8666777d09f5a11ba29e66f1f923f5ef85e2a0",
+        "rasa.core.tracker_store:FailSafeTrackerStore.save": "8426dc08f58d71102f7c031ade8a26b0b1458c8bae162be7b091d288699a5e9b",
+        "rasa.core.tracker_store:FailSafeTrackerStore.keys": "2383a042130a7ce533e546dab8b0ebd5e9573c551fb593129d29bd7c8b8d8e28",
+    },
+    apply=apply,
+)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.models import Ticket
+from bot.handoff.models import Ticket
 from bot.storage.models import Conversation, Message
 
 WAITING = "waiting"

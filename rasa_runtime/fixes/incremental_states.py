@@ -31,7 +31,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from services.rasa_fixes.applied_events import appended_since, has_loop
+from rasa_runtime.fixes.applied_events import appended_since, has_loop
+from rasa_runtime.fixes.tripwire import Fix
 
 FOLDS_ATTRIBUTE = "_incremental_state_folds"
 
@@ -132,6 +133,18 @@ def past_states(
     return [_copy(state) for state in fold.states] + [_copy(state) for state in tail[1 if fold.states else 0:]]
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     # A plain function whose first argument is the tracker: it serves as the method.
     DialogueStateTracker.past_states = past_states
+
+
+FIX = Fix(
+    name="incremental_states",
+    originals={
+        # past_states replaced; states_for_tracker_history: its loop repeated in `_visit`.
+        "rasa.shared.core.trackers:DialogueStateTracker.past_states": "5463eefb5c69d27f82cdc7eca84e23b4b82851e9a5ff575bd02447d4d987103b",
+        "rasa.shared.core.domain:Domain.states_for_tracker_history": "035111ce73ac90ba50e143abf556f924af07d9f452893f5a96a62895d44df8b7",
+    },
+    apply=apply,
+)

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
 
 from aiohttp import web
 
 from bot import errors, keys
-from bot.desk import sessions, tickets
-from bot.desk.models import Counsellor, Ticket
+from bot.clock import utcnow
 from bot.errors import ApiError
-from bot.periodic import running_every
+from bot.handoff import tickets
+from bot.handoff.models import Ticket
 from bot.rasa_client import RasaUnavailable
 from bot.statistics.recording import record_outcome
 from bot.storage import queries
+from bot.transcript import buttons_offered, message_json
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,6 @@ CLOSINGS = {"ended": tickets.ENDED, "cancelled": tickets.CANCELLED, "timeout": t
 NOT_WAITING = "Du står ikke i kø til en veileder, og snakker ikke med en nå."
 TICKET_GONE = "Samtalen er ikke lenger i køen. Kanskje en annen veileder har tatt den, eller den er avsluttet."
 NOT_YOURS = "Denne samtalen er ikke din eller er allerede avsluttet."
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def desk_status(app: web.Application, now: datetime | None = None) -> dict:
@@ -126,8 +122,6 @@ async def queue_from_replies(app: web.Application, conversation_id: str, replies
 
 async def forward_to_counsellor(app: web.Application, ticket: Ticket, text: str) -> list[dict]:
     """Store the person's (already scrubbed) message and push it to the desk and the person's tabs."""
-    from bot.chat import message_json
-
     now = utcnow()
     async with app[keys.DB]() as s, s.begin():
         rows = await queries.add_messages(s, ticket.conversation_id, "user", [{"text": text}], now, app[keys.MESSAGE_IDS])
@@ -141,7 +135,7 @@ async def forward_to_counsellor(app: web.Application, ticket: Ticket, text: str)
 # ------------------------------------------------------------------ desk actions
 
 
-async def accept(app: web.Application, ticket_id: int, counsellor: Counsellor) -> Ticket:
+async def accept(app: web.Application, ticket_id: int, counsellor_id: int) -> Ticket:
     async with app[keys.DB]() as s:
         ticket = await tickets.get_ticket(s, ticket_id)
     if ticket is None:
@@ -153,7 +147,7 @@ async def accept(app: web.Application, ticket_id: int, counsellor: Counsellor) -
             if ticket is None or ticket.status != tickets.WAITING:
                 raise ApiError(409, TICKET_GONE)
             ticket.status = tickets.ACTIVE
-            ticket.counsellor_id = counsellor.id
+            ticket.counsellor_id = counsellor_id
             ticket.accepted_at = now
             conversation = await queries.get_conversation(s, ticket.conversation_id)
             conversation.last_activity_at = now
@@ -165,18 +159,16 @@ async def accept(app: web.Application, ticket_id: int, counsellor: Counsellor) -
     return ticket
 
 
-async def _own_active_ticket(app: web.Application, ticket_id: int, counsellor: Counsellor) -> Ticket:
+async def _own_active_ticket(app: web.Application, ticket_id: int, counsellor_id: int) -> Ticket:
     async with app[keys.DB]() as s:
         ticket = await tickets.get_ticket(s, ticket_id)
-    if ticket is None or ticket.status != tickets.ACTIVE or ticket.counsellor_id != counsellor.id:
+    if ticket is None or ticket.status != tickets.ACTIVE or ticket.counsellor_id != counsellor_id:
         raise ApiError(409, NOT_YOURS)
     return ticket
 
 
-async def counsellor_says(app: web.Application, ticket_id: int, counsellor: Counsellor, text: str) -> dict:
-    from bot.chat import message_json
-
-    ticket = await _own_active_ticket(app, ticket_id, counsellor)
+async def counsellor_says(app: web.Application, ticket_id: int, counsellor_id: int, text: str) -> dict:
+    ticket = await _own_active_ticket(app, ticket_id, counsellor_id)
     async with app[keys.LOCKS].hold(ticket.conversation_id):
         now = utcnow()
         async with app[keys.DB]() as s, s.begin():
@@ -191,8 +183,8 @@ async def counsellor_says(app: web.Application, ticket_id: int, counsellor: Coun
     return messages[0]
 
 
-async def end_by_counsellor(app: web.Application, ticket_id: int, counsellor: Counsellor) -> None:
-    ticket = await _own_active_ticket(app, ticket_id, counsellor)
+async def end_by_counsellor(app: web.Application, ticket_id: int, counsellor_id: int) -> None:
+    ticket = await _own_active_ticket(app, ticket_id, counsellor_id)
     await close(app, ticket.conversation_id, "ended", expected=(tickets.ACTIVE,))
 
 
@@ -234,8 +226,6 @@ async def close(
 async def _resume_bot(app: web.Application, ticket: Ticket, outcome: str) -> list[dict]:
     """Resume Rasa and pass on the bot's words; if Rasa cannot be reached, say so
     plainly (the ticket is closed either way, so the person is never stuck)."""
-    from bot.chat import _offered, message_json
-
     conversation_id = ticket.conversation_id
     try:
         replies = await app[keys.RASA].resume(conversation_id, RESUME_INTENT, {OUTCOME_ENTITY: outcome})
@@ -244,7 +234,7 @@ async def _resume_bot(app: web.Application, ticket: Ticket, outcome: str) -> lis
         replies = [{"text": errors.unavailable(app[keys.SETTINGS].help_phone)}]
     now = utcnow()
     async with app[keys.DB]() as s, s.begin():
-        if not await queries.record_turn(s, conversation_id, _offered(replies), now):
+        if not await queries.record_turn(s, conversation_id, buttons_offered(replies), now):
             return []  # the conversation is gone
         rows = await queries.add_messages(s, conversation_id, "bot", replies, now, app[keys.MESSAGE_IDS])
     messages = [message_json(r) for r in rows]
@@ -265,15 +255,3 @@ async def expire_waiting(app: web.Application, now: datetime | None = None) -> i
         closed += await close(app, conversation_id, "timeout", expected=(tickets.WAITING,)) is not None
     return closed
 
-
-async def _expire(app: web.Application) -> None:
-    await expire_waiting(app)
-    async with app[keys.DB]() as s, s.begin():
-        await sessions.delete_expired(s, utcnow())
-
-
-async def handoff_ctx(app: web.Application) -> AsyncIterator[None]:
-    seconds = app[keys.SETTINGS].handoff_check_seconds
-    async with running_every(seconds, lambda: _expire(app), "handoff_expiry"):
-        yield
-    await app[keys.DESK_HUB].close_all()

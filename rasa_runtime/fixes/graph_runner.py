@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
+from rasa_runtime.fixes.tripwire import Fix
+
 logger = logging.getLogger("rasa.engine.runner.dask")
 
 
@@ -79,7 +81,19 @@ def _plan(schema: Any, targets: tuple[Text, ...], input_names: tuple[Text, ...])
     return names_before, execution_order(schema, targets, frozenset(input_names))
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     from rasa.engine.runner.dask import DaskGraphRunner
 
     DaskGraphRunner.run = run
+
+
+FIX = Fix(
+    name="graph_runner",
+    originals={
+        # run replaced; _build_dask_graph: the graph whose nodes and inputs `run` hands on alike.
+        "rasa.engine.runner.dask:DaskGraphRunner.run": "45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e",
+        "rasa.engine.runner.dask:DaskGraphRunner._build_dask_graph": "5bb99f974d512a36acb61caaf77aafc851b90c04ce4d02c262f230c75086cbee",
+    },
+    apply=apply,
+)

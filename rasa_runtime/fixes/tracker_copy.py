@@ -22,6 +22,8 @@ from typing import Any, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_runtime.fixes.tripwire import Fix
+
 REPLAY_ATTRIBUTE = "_replay_for_copies"
 
 
@@ -72,5 +74,17 @@ def clone(replayed: DialogueStateTracker) -> DialogueStateTracker:
     return tracker
 
 
-def install() -> None:
+def apply() -> None:
+    """Install the fix, unchecked (`rasa_runtime.fixes.install` checks it first)."""
     DialogueStateTracker.copy = copy
+
+
+FIX = Fix(
+    name="tracker_copy",
+    originals={
+        # copy replaced; __init__: the state `clone` carries over.
+        "rasa.shared.core.trackers:DialogueStateTracker.copy": "dfa48dca9f355ad1b42c625bc6f6370bafe83514ed17a77904ed64c67bf07285",
+        "rasa.shared.core.trackers:DialogueStateTracker.__init__": "8f39eb22462aa62b140d9da1f6db986cbc76383d8f7cc4e3dc7664fa7d84cb2d",
+    },
+    apply=apply,
+)

@@ -28,7 +28,7 @@ A tracker stays in memory at most `cache_seconds` after its last save (default
 (default 1000), so a deleted transcript does not linger in the Rasa process either.
 
 Used by `endpoints.yml` and `endpoints.production.yml` as
-`type: services.cached_tracker_store.CachedSQLTrackerStore`; optional endpoint keys
+`type: rasa_runtime.tracker_stores.cached.CachedSQLTrackerStore`; optional endpoint keys
 `cache_size` and `cache_seconds`.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from services.tracker_store import ReconnectingSQLTrackerStore
+from rasa_runtime.tracker_stores.reconnecting import ReconnectingSQLTrackerStore
 
 DEFAULT_CACHE_SIZE = 1000
 DEFAULT_CACHE_SECONDS = 600
