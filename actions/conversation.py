@@ -87,7 +87,7 @@ def history_is_complete(tracker: Tracker) -> bool:
     """Whether `tracker.events` reaches back to the start of the conversation.
 
     For a long conversation Rasa sends only the latest turns
-    (services/rasa_fixes/action_payload.py); those begin with a user message, while
+    (rasa_runtime/fixes/action_payload.py); those begin with a user message, while
     a whole history begins with the session start.
     """
     return not tracker.events or tracker.events[0].get("event") != "user"

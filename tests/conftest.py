@@ -52,7 +52,7 @@ def make_tracker(
 ) -> Tracker:
     """A tracker whose latest message is `text` with `intent` and `entities`, after
     `history`; `from_session_start=False` makes it a long conversation's latest turns
-    as Rasa sends them (services/rasa_fixes/action_payload.py)."""
+    as Rasa sends them (rasa_runtime/fixes/action_payload.py)."""
     latest = user_event(text, intent, entities)
     return Tracker.from_dict(
         {
