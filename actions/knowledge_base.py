@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from akan_contract.crisis_lines import CrisisLine, CrisisLinesError, crisis_lines_from
 from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
 
 logger = logging.getLogger(__name__)
@@ -63,12 +64,6 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Contact:
-    name: str
-    number: str
-
-
-@dataclass(frozen=True)
 class DigitalTool:
     """A self-help tool named in the material, with the substances it targets."""
 
@@ -88,7 +83,7 @@ class KnowledgeBase:
     akan_email: str
     akan_chat: str
     akan_source: Source
-    crisis_contacts: tuple[Contact, ...]
+    crisis_contacts: tuple[CrisisLine, ...]
     digital_tools: tuple[DigitalTool, ...]
     documents: Mapping[str, Source] = field(repr=False)
     _cells: Mapping[tuple[str, str], tuple[Entry, ...]] = field(init=False, repr=False, compare=False)
@@ -382,16 +377,10 @@ def _load_contacts(directory: Path, documents: Mapping[str, Source]) -> dict[str
     akan = _require_mapping(data.get("akan"), f"{where}: akan")
     akan_where = f"{where}: akan"
 
-    raw_crisis = data.get("crisis")
-    if not isinstance(raw_crisis, list) or not raw_crisis:
-        raise KnowledgeBaseError(f"{where}: 'crisis' must be a non-empty list")
-    crisis = []
-    for i, raw in enumerate(raw_crisis):
-        item_where = f"{where}: crisis #{i + 1}"
-        raw = _require_mapping(raw, item_where)
-        crisis.append(
-            Contact(name=_require_text(raw, "name", item_where), number=_require_text(raw, "number", item_where))
-        )
+    try:
+        crisis = crisis_lines_from(data, where)
+    except CrisisLinesError as exc:
+        raise KnowledgeBaseError(str(exc)) from None
 
     raw_tools = data.get("digital_tools")
     if not isinstance(raw_tools, list) or not raw_tools:

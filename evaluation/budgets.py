@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
 
-import psutil
+from bench.memory import tree_memory
 
 PARSE_P95_MS = 25.0
 RSS_MB = 900.0
@@ -42,12 +42,8 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 def rss_mb(pid: int) -> Optional[float]:
     """Resident memory of a process and its children, in MB (None when it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        family = [root, *root.children(recursive=True)]
-        return sum(p.memory_info().rss for p in family) / 2**20
-    except psutil.Error:
-        return None
+    rss, _ = tree_memory(pid)
+    return rss / 2**20 if rss else None
 
 
 def _mark(ok: bool) -> str:
