@@ -124,18 +124,24 @@ def compose(opening: str, points: list[Point], closing: str, with_sources: bool)
     return "\n\n".join(parts)
 
 
-def first_reply(role: str, topic: str, points: list[Point], with_sources: bool) -> tuple[str, list[Point], bool]:
-    """The first reply's text, the points it shows, and whether more are waiting."""
+def split_cell(role: str, topic: str, points: list[Point]) -> tuple[str, list[Point], list[Point]]:
+    """A cell's heading, the points its first reply shows, and the rest (behind "Vis flere råd").
+
+    Both replies take the split from here, so the rest is always exactly what the first left out."""
     opening = heading(role, topic)
     shown = first_points(points, words(opening) + words(NEXT_STEP))
-    return compose(opening, shown, NEXT_STEP, with_sources), shown, len(shown) < len(points)
+    return opening, shown, points[len(shown):]
+
+
+def first_reply(role: str, topic: str, points: list[Point], with_sources: bool) -> tuple[str, list[Point], bool]:
+    """The first reply's text, the points it shows, and whether more are waiting."""
+    opening, shown, rest = split_cell(role, topic, points)
+    return compose(opening, shown, NEXT_STEP, with_sources), shown, bool(rest)
 
 
 def more_reply(role: str, topic: str, points: list[Point], with_sources: bool) -> tuple[str, list[Point]]:
     """The rest of a cell after its first reply ("Vis flere råd")."""
-    opening = heading(role, topic)
-    shown = first_points(points, words(opening) + words(NEXT_STEP))
-    rest = points[len(shown):]
+    opening, _, rest = split_cell(role, topic, points)
     if not rest:
         return NO_MORE, []
     return compose(f"Flere råd – {opening[0].lower()}{opening[1:]}", rest, NEXT_STEP, with_sources), rest
