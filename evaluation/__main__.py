@@ -12,8 +12,14 @@ import json
 import logging
 import os
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any, Optional, Sequence
+
+import psutil
 
 from evaluation import PROJECT_ROOT
 from evaluation.budgets import report as budgets_report
@@ -75,6 +81,24 @@ async def _parse_all(url: str, token: Optional[str], texts: Sequence[str]) -> tu
     return model_file, list(results)
 
 
+def wait_for_rasa(url: str, token: Optional[str], seconds: float, pid: Optional[int]) -> None:
+    """Wait until Rasa answers /status (it loads while the baseline trains); RasaError if it never does."""
+    query = "?" + urllib.parse.urlencode({"token": token}) if token else ""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/status{query}", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if pid is not None and not psutil.pid_exists(pid):
+            raise RasaError("Rasa stopped while starting; see its log (make eval: var/logs/eval-rasa.log)")
+        if time.monotonic() > deadline:
+            raise RasaError(f"Rasa did not answer at {url} within {seconds:.0f} s")
+        time.sleep(1)
+
+
 def rasa_predictions(url: str, token: Optional[str], items: Sequence[DevItem]) -> tuple[Optional[str], list[Prediction]]:
     model_file, responses = asyncio.run(_parse_all(url, token, [i.text for i in items]))
     return model_file, [prediction_from_parse(r) for r in responses]
@@ -103,6 +127,11 @@ def render(results: dict[str, Optional[dict[str, Metric]]]) -> str:
     widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
     lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
+    for name, title in SYSTEMS:
+        human = (results[name] or {}).get("human_recall")
+        if human and human.read_as_crisis:
+            lines.append(f"{title}: {human.read_as_crisis} of the request_human misses ask for a person in a crisis "
+                         "and were read as crisis (one intent cannot be both; a crisis hands over too)")
 
     for name, title in SYSTEMS:
         metrics = results[name]
@@ -163,6 +192,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--ablation", action="store_true", help="also cross-validate without each component")
     parser.add_argument("--rasa-url", default=_default_rasa_url(), help="Rasa server with --enable-api (env RASA_URL)")
     parser.add_argument("--no-rasa", action="store_true", help="score the baseline only")
+    parser.add_argument("--wait-for-rasa", type=float, default=0, metavar="SECONDS", help="wait this long for Rasa to answer (it may load while the baseline trains)")
     parser.add_argument("--skip-sealed", action="store_true", help="leave the sealed set out (for choosing a fix: the sealed set never guides one)")
     parser.add_argument("--no-budgets", action="store_true", help="skip the parse latency, memory and training-time figures")
     parser.add_argument("--nlu", type=Path, default=PROJECT_ROOT / "data" / "nlu", help="baseline training data")
@@ -225,6 +255,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
     print(f"Baseline: TF-IDF + logistic regression on {args.nlu} ({len(examples)} examples)")
+    rasa_pid = int(os.environ["RASA_PID"]) if os.environ.get("RASA_PID", "").isdigit() else None
+    if not args.no_rasa and args.wait_for_rasa:
+        try:
+            wait_for_rasa(args.rasa_url.rstrip("/"), os.environ.get("RASA_TOKEN") or None, args.wait_for_rasa, rasa_pid)
+        except RasaError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_RASA_UNREACHABLE
     if args.no_rasa:
         print("Rasa model: not run (--no-rasa)")
     print()
@@ -236,7 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report["sets"][path.name] = result
     if not args.no_rasa and not args.no_budgets:
         texts = [item.text for item in load_dev_set(_default_dev_set())]
-        pid = int(os.environ["RASA_PID"]) if os.environ.get("RASA_PID", "").isdigit() else None
+        pid = rasa_pid
         train_seconds = Path(os.environ.get("VAR_DIR", PROJECT_ROOT / "var")) / "train-seconds"
         report["budgets"] = budgets_report(args.rasa_url, os.environ.get("RASA_TOKEN"), texts, pid, train_seconds)
     if args.cv_folds:

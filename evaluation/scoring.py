@@ -67,6 +67,9 @@ class Metric:
     count: int = 0
     total: int = 0
     misses: list[Miss] = field(default_factory=list)
+    # Misses that are crises asking for a person, read as crisis: one intent cannot say both, and a
+    # crisis hands the conversation over too. Still counted as misses; reported beside the figure.
+    read_as_crisis: int = 0
 
     @property
     def value(self) -> Optional[float]:
@@ -162,6 +165,7 @@ def score(items: Sequence[DevItem], predictions: Sequence[Prediction]) -> dict[s
                 human.count += 1
             else:
                 human.misses.append(Miss(item.text, HUMAN_INTENT, _show(pred.intent)))
+                human.read_as_crisis += item.crisis and pred.crisis
     return {m.key: m for m in (role, topic, recall, alarms, human)}
 
 
