@@ -4,7 +4,7 @@ SHELL := /bin/bash
 -include .env
 .DEFAULT_GOAL := help
 
-# Configuration (environment variables with safe defaults; see README and .env.example).
+# Configuration (environment variables with safe defaults; see docs/configuration.md and .env.example).
 VAR_DIR ?= var
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
@@ -27,13 +27,25 @@ $(foreach v,$(filter RASA_FIX_%,$(.VARIABLES)),$(eval export $(v)))
 SANIC_KEEP_ALIVE_TIMEOUT ?= 75
 export SANIC_KEEP_ALIVE_TIMEOUT
 
+# Two environments. Rasa's (.venv, Python 3.10: Rasa, akan_nlu/, the action server, evaluation,
+# bench) from requirements.txt + constraints.txt; the gateway's (.venv-gateway, Python 3.12: bot/)
+# from requirements-gateway.txt + constraints-gateway.txt. Each process runs with its own.
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
+GATEWAY_VENV := .venv-gateway
+GATEWAY_PY := $(GATEWAY_VENV)/bin/python
+# The gateway's tests; every other test runs in Rasa's environment (tests/conftest.py).
+GATEWAY_TESTS := tests/gateway tests/production
 # Rasa 3.6 needs Python < 3.11: prefer pyenv's newest 3.10, else a python3.10 on PATH.
 PYTHON310 ?= $(shell { command -v pyenv >/dev/null && ls -d "$$(pyenv root)"/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1; } || true)
 ifeq ($(strip $(PYTHON310)),)
 PYTHON310 := $(shell command -v python3.10 || true)
+endif
+# The gateway: pyenv's newest 3.12, else a python3.12 on PATH.
+PYTHON312 ?= $(shell { command -v pyenv >/dev/null && ls -d "$$(pyenv root)"/versions/3.12.*/bin/python 2>/dev/null | sort -V | tail -n 1; } || true)
+ifeq ($(strip $(PYTHON312)),)
+PYTHON312 := $(shell command -v python3.12 || true)
 endif
 
 TRAINING_DATA := data/nlu data/rules data/stories
@@ -41,7 +53,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find $(TRAINING_DATA) data/lexi
 MODEL := models/akan.tar.gz
 SPACY_MODEL := build/spacy-nb/meta.json
 
-.PHONY: help install nlp train run run-prod test test-fast unit-test story-test eval answers bench validate shell clean
+.PHONY: help install nlp train run run-prod test test-fast unit-test story-test eval answers privacy names bench validate shell clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -53,7 +65,14 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned packages
+$(GATEWAY_VENV)/.installed: requirements-gateway.txt constraints-gateway.txt
+	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (the gateway's environment, .venv-gateway, needs it). Install it with pyenv: pyenv install 3.12.1" >&2; exit 1; fi
+	@$(GATEWAY_PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || $(PYTHON312) -m venv --clear $(GATEWAY_VENV)
+	$(GATEWAY_PY) -m pip install --quiet --upgrade pip==26.3
+	$(GATEWAY_PY) -m pip install --quiet -r requirements-gateway.txt -c constraints-gateway.txt
+	@touch $@
+
+install: $(VENV)/.installed $(GATEWAY_VENV)/.installed ## Create .venv (Python 3.10, Rasa) and .venv-gateway (Python 3.12, the gateway) with the pinned packages
 
 $(SPACY_MODEL): $(VENV)/.installed akan_nlu/spacy_pipeline.py
 	$(PY) -m akan_nlu.spacy_pipeline build/spacy-nb
@@ -77,7 +96,7 @@ validate: $(VENV)/.installed ## Check the training data and domain (rasa data va
 ifeq ($(PROFILE),production)
 run: run-prod
 else
-run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
+run: $(MODEL) $(GATEWAY_VENV)/.installed ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
 	@mkdir -p $(VAR_DIR)/logs
 	@port=$${GATEWAY_PORT:-8080}; \
 	$(VENV)/bin/honcho start -f Procfile & pid=$$!; \
@@ -91,17 +110,28 @@ run: $(MODEL) ## Start Rasa, the action server and the gateway; prints the URL (
 	wait $$pid
 endif
 
-run-prod: $(MODEL) ## Production profile: PostgreSQL, Redis, RASA_REPLICAS Rasa servers, actions, gateway; prints the URL
+run-prod: $(MODEL) $(GATEWAY_VENV)/.installed ## Production profile: PostgreSQL, Redis, RASA_REPLICAS Rasa servers, actions, gateway; prints the URL
 	@mkdir -p $(VAR_DIR)/production
 	$(PY) -m services
 
-unit-test: $(VENV)/.installed
-	$(PY) -m pytest -q
+# pytest in both environments: Rasa's tests in .venv, the gateway's ($(GATEWAY_TESTS)) in
+# .venv-gateway. Both always run; the target fails when either does. $(1): pytest's options.
+define pytest_both
+	@status=0; \
+	echo "-- Rasa's tests (.venv, Python 3.10)"; \
+	$(PY) -m pytest -q $(1) || status=1; \
+	echo "-- The gateway's tests (.venv-gateway, Python 3.12): $(GATEWAY_TESTS)"; \
+	$(GATEWAY_PY) -m pytest -q $(1) $(GATEWAY_TESTS) || status=1; \
+	exit $$status
+endef
+
+unit-test: install
+	$(call pytest_both,)
 
 # The slow groups (pytest.ini): live (trained model, Rasa stack), browser (Chromium), production
 # (PostgreSQL, Redis). Skipped locally when their requirement is missing, failures under CI=true.
-test-fast: $(VENV)/.installed ## pytest without the live, browser and production groups (no model needed)
-	$(PY) -m pytest -q -m "not live and not browser and not production"
+test-fast: install ## pytest without the live, browser and production groups (no model needed)
+	$(call pytest_both,-m "not live and not browser and not production")
 
 story-test: $(MODEL)
 	$(PY) -m services.rasa_launcher test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
@@ -115,9 +145,7 @@ eval: $(MODEL) ## Score the model and a TF-IDF baseline on every set; cross-vali
 	@set -e; start=$$(date +%s); \
 	$(PY) -m services.rasa_launcher run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
 	  >$(VAR_DIR)/logs/eval-rasa.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
-	for i in $$(seq 300); do curl -fs "http://127.0.0.1:$(EVAL_PORT)/status?token=$(RASA_TOKEN)" >/dev/null && break; \
-	  kill -0 $$pid 2>/dev/null && [ $$i -lt 300 ] || { echo "Rasa did not start; see $(VAR_DIR)/logs/eval-rasa.log" >&2; exit 1; }; sleep 1; done; \
-	RASA_URL=http://127.0.0.1:$(EVAL_PORT) RASA_PID=$$pid $(PY) -m evaluation $(EVAL_ARGS); \
+	RASA_URL=http://127.0.0.1:$(EVAL_PORT) RASA_PID=$$pid $(PY) -m evaluation --wait-for-rasa 300 $(EVAL_ARGS); \
 	echo "make eval took $$(( $$(date +%s) - start )) s (budget ≤ 300 s, Rasa's start included)"
 
 answers: $(VENV)/.installed ## Write every role × topic reply (first and "Vis flere råd") to $(VAR_DIR)/answers.md
@@ -125,7 +153,13 @@ answers: $(VENV)/.installed ## Write every role × topic reply (first and "Vis f
 
 # Options for python -m bench, e.g. BENCH_ARGS="--profile default --quick --json var/bench.json".
 BENCH_ARGS ?=
-bench: $(MODEL) ## Load test, both profiles: gateway vs Rasa alone, capacity, long conversation, memory (~10 min)
+privacy: $(GATEWAY_VENV)/.installed ## The scrubber's recall, precision and speed on the labelled privacy cases (and the blind ones)
+	$(GATEWAY_PY) -m bot.scrubber_report
+
+names: $(GATEWAY_VENV)/.installed ## Regenerate the scrubber's name list (bot/privacy_data/) from names-dataset
+	$(GATEWAY_PY) -m bot.scrubber_names
+
+bench: $(MODEL) $(GATEWAY_VENV)/.installed ## Load test, both profiles: gateway vs Rasa alone, capacity, long conversation, memory (~10 min)
 	$(PY) -m bench $(BENCH_ARGS)
 
 shell: $(MODEL) ## Chat with the bot in the terminal (uses the running action server, or starts one)

@@ -24,13 +24,14 @@ def run_gateway() -> None:
     logging.getLogger("bot").info("gateway_starting port=%s", settings.port)
     # uvloop: the event loop Rasa's Sanic uses too; the gateway spends much of a turn
     # in socket I/O (Rasa, PostgreSQL), where it is several times cheaper than asyncio's.
-    uvloop.install()
+    # Handed to run_app (uvloop.install(), a global loop policy, is deprecated from Python 3.12).
     web.run_app(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         **RUNNER_OPTIONS,
         print=None,
+        loop=uvloop.new_event_loop(),
     )
 
 

@@ -1,12 +1,12 @@
 """HTTP and WebSocket routes of the chat API, and the health checks (/livez, /readyz)."""
 from __future__ import annotations
 
-import json
 import logging
 
 from aiohttp import WSMsgType, web
 
-from bot import chat, errors, keys
+from bot import chat, errors, input_checks, keys, sockets
+from bot.client_address import client_address
 from bot.errors import ApiError
 from bot.handoff import flow as handoff
 from bot.metrics import route_label
@@ -22,10 +22,6 @@ WS_HEARTBEAT_SECONDS = 30
 CRISIS_LINES_MAX_AGE = 600
 
 
-def _client(request: web.Request) -> str:
-    return request.remote or "unknown"
-
-
 def _conversation_id(request: web.Request) -> str:
     conversation_id = request.match_info["id"]
     if not chat.is_conversation_id(conversation_id):
@@ -36,19 +32,21 @@ def _conversation_id(request: web.Request) -> str:
 async def _ws_error(request: web.Request, ws: web.WebSocketResponse, status: int, message: str) -> None:
     """An error frame, counted like the HTTP error it stands for."""
     request.app[keys.METRICS].error(route_label(request), status)
-    await ws.send_json({"type": "error", "status": status, "error": message})
+    frame = {"type": "error", "status": status, "error": message}
+    await sockets.send(ws, request.transport, frame, request.app[keys.HUB].send_timeout)
 
 
 async def _json_body(request: web.Request) -> object:
     try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        raw = await request.text()
+    except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
         raise ApiError(400, errors.INVALID_JSON) from None
+    return input_checks.loads(raw)
 
 
 @routes.post("/api/conversations")
 async def create_conversation(request: web.Request) -> web.Response:
-    chat.check_rate(request.app, None, _client(request))
+    chat.check_rate(request.app, None, client_address(request))
     conversation_id, messages = await chat.start_conversation(request.app)
     return web.json_response({"id": conversation_id, "messages": messages}, status=201)
 
@@ -80,7 +78,7 @@ async def list_messages(request: web.Request) -> web.Response:
 async def post_message(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     data = await _json_body(request)
-    messages = await chat.take_turn(request.app, conversation_id, _client(request), data)
+    messages = await chat.take_turn(request.app, conversation_id, client_address(request), data)
     return web.json_response({"messages": messages})
 
 
@@ -88,7 +86,7 @@ async def post_message(request: web.Request) -> web.Response:
 async def cancel_handoff(request: web.Request) -> web.Response:
     """The person leaves the queue (or the live chat with a counsellor); the bot takes over again."""
     conversation_id = _conversation_id(request)
-    chat.check_rate(request.app, conversation_id, _client(request))
+    chat.check_rate(request.app, conversation_id, client_address(request))
     async with request.app[keys.DB]() as s:
         await _require_conversation(s, conversation_id)
     messages = await handoff.cancel_by_person(request.app, conversation_id)
@@ -109,23 +107,36 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     conversation_id = _conversation_id(request)
     async with request.app[keys.DB]() as s:
         await _require_conversation(s, conversation_id)
+    # At most WS_MAX_PER_CLIENT sockets per client, desk sockets included (bot/sockets.py).
+    client, open_sockets = client_address(request), request.app[keys.CLIENT_SOCKETS]
+    if not open_sockets.admit(client):
+        logger.info("ws_refused scope=client")
+        raise ApiError(429, errors.TOO_MANY_SOCKETS, {"Retry-After": str(sockets.RETRY_AFTER_SECONDS)})
+    try:
+        return await _serve_websocket(request, conversation_id)
+    finally:
+        open_sockets.release(client)
+
+
+async def _serve_websocket(request: web.Request, conversation_id: str) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=WS_HEARTBEAT_SECONDS, max_msg_size=WS_MAX_MESSAGE_BYTES)
     await ws.prepare(request)
     hub = request.app[keys.HUB]
-    hub.subscribe(conversation_id, ws)
     logger.info("ws_opened")
     try:
+        # The conversation's oldest socket makes way when it has WS_MAX_PER_CONVERSATION already.
+        await hub.subscribe(conversation_id, ws, request.transport)
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
             try:
-                data = json.loads(msg.data)
-            except json.JSONDecodeError:
-                await _ws_error(request, ws, 400, errors.INVALID_JSON)
+                data = input_checks.loads(msg.data)
+            except ApiError as exc:
+                await _ws_error(request, ws, exc.status, exc.message)
                 continue
             try:
                 # Replies reach this socket through the hub, like every other tab's.
-                await chat.take_turn(request.app, conversation_id, _client(request), data)
+                await chat.take_turn(request.app, conversation_id, client_address(request), data)
             except ApiError as exc:
                 await _ws_error(request, ws, exc.status, exc.message)
             except Exception as exc:  # noqa: BLE001 - keep the socket, report like HTTP would

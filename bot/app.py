@@ -1,15 +1,19 @@
 """The app factory: routes, middlewares, and every resource opened and closed in cleanup_ctx."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import AsyncIterator
 
 import aiohttp
 from aiohttp import web
 
 from bot import api, keys, metrics, static
+from bot.caching import no_store_middleware
 from bot.crisis_lines import load_crisis_lines
 from bot.desk import install as desk
 from bot.errors import error_middleware
+from bot.handoff.per_client import OpenTicketsPerClient
 from bot.hub import Hub
 from bot.locks import ConversationLocks
 from bot.logs import request_log_middleware
@@ -19,12 +23,14 @@ from bot.rasa_client import RasaClient
 from bot.rate_limit import RateLimiter
 from bot.retention import retention_ctx
 from bot.settings import Settings
+from bot.sockets import ClientSockets
 from bot.statistics import views as statistics
 from bot.statistics.recording import RecentTallies
 from bot.storage.compaction import TrackerCompactor
 from bot.storage.engine import make_engine, make_sessionmaker
 from bot.storage.message_ids import MessageIds
 from bot.storage.migrate import require_head
+from bot.storage.vacuum import GATEWAY_TABLES, TRACKER_TABLES, DeletionVacuum
 
 
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -43,9 +49,15 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     tracker_engine = make_engine(settings.tracker_async_url) if settings.tracker_async_url else None
     app[keys.TRACKER_DB] = make_sessionmaker(tracker_engine) if tracker_engine else None
     app[keys.COMPACTOR] = TrackerCompactor(tracker_engine)
+    # On PostgreSQL, deleted rows leave the tables' pages at a VACUUM soon after the deletion.
+    app[keys.VACUUM] = DeletionVacuum([(engine, GATEWAY_TABLES), (tracker_engine, TRACKER_TABLES)])
+    vacuuming = asyncio.create_task(app[keys.VACUUM].work())
     yield
     # Turns whose replies went out may still be storing their transcript.
     await app[keys.LOCKS].drain()
+    vacuuming.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await vacuuming
     await engine.dispose()
     if tracker_engine is not None:
         await tracker_engine.dispose()
@@ -62,7 +74,8 @@ async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
-    app[keys.HUB] = Hub()
+    settings = app[keys.SETTINGS]
+    app[keys.HUB] = Hub(settings.ws_max_per_conversation, settings.ws_send_timeout_seconds)
     yield
     await app[keys.HUB].close_all()
 
@@ -72,6 +85,7 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=settings.max_body_bytes,
         middlewares=[
             metrics_middleware,
+            no_store_middleware,
             request_log_middleware,
             origin_middleware(OriginPolicy(settings.allowed_origins, settings.public_url)),
             error_middleware(settings.help_phone),
@@ -85,6 +99,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.CONVERSATION_LIMITER] = RateLimiter(settings.rate_conversation_per_minute, settings.rate_conversation_burst)
     app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_client_per_minute, settings.rate_client_burst)
     app[keys.TALLIES] = RecentTallies()
+    app[keys.CLIENT_SOCKETS] = ClientSockets(settings.ws_max_per_client)
+    app[keys.TICKETS_PER_CLIENT] = OpenTicketsPerClient(settings.handoff_max_open_per_client)
     app.cleanup_ctx.extend([_database_ctx, _rasa_ctx, _hub_ctx, retention_ctx])
     app.add_routes(api.routes)
     desk.install(app)

@@ -19,19 +19,19 @@ from datetime import datetime
 from typing import AsyncIterator
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
 
 from bot import errors, keys
 from bot.clock import utcnow
 from bot.errors import ApiError
 from bot.handoff import flow as handoff
 from bot.handoff import tickets
+from bot.input_checks import clean_text
 from bot.locks import Holding, LockWaitExceeded
 from bot.rasa_client import RasaUnavailable
 from bot.scrubber import scrub
 from bot.statistics import recording as statistics
 from bot.storage import queries
-from bot.storage.engine import checkpoint_deletions
+from bot.storage.engine import checkpoint_deletions, is_transient
 from bot.storage.models import Message
 from bot.transcript import buttons_offered, message_json
 
@@ -67,6 +67,14 @@ def parse_input(data: object, max_chars: int) -> UserInput:
     if not value.strip():
         raise ApiError(400, errors.EMPTY_TEXT)
     return UserInput(text=value)
+
+
+def clean_input(user_input: UserInput) -> UserInput:
+    """Line breaks as "\n"; 400 for any other control character or a lone surrogate
+    (bot/input_checks.py), before Rasa or the database sees the message."""
+    if user_input.button is not None:
+        return UserInput(button=clean_text(user_input.button))
+    return UserInput(text=clean_text(user_input.text))
 
 
 def neutralise_commands(text: str) -> str:
@@ -145,6 +153,8 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
     settings = app[keys.SETTINGS]
     user_input = parse_input(data, settings.max_message_chars)
     check_rate(app, conversation_id, client)
+    # After the rate limit: a message refused for its characters counts like any other.
+    user_input = clean_input(user_input)
     db = app[keys.DB]
     queued = None
     async with hold_conversation(app, conversation_id) as holding:
@@ -190,8 +200,16 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
             holding.leave_known(buttons_offered(replies))
             holding.hand_over(lambda: _store_turn_soon(app, conversation_id, rows, replies, now))
         else:
-            await _store_turn(app, conversation_id, rows, replies, now)
-            queued = await handoff.queue_from_replies(app, conversation_id, replies)
+            # At most HANDOFF_MAX_OPEN_PER_CLIENT open tickets per client (bot/handoff/per_client.py).
+            async with app[keys.TICKETS_PER_CLIENT].lock:
+                if await handoff.may_queue(app, client):
+                    await _store_turn(app, conversation_id, rows, replies, now)
+                    queued = await handoff.queue_from_replies(app, conversation_id, replies, client)
+                else:
+                    replies = await handoff.refuse_queue(app, conversation_id, replies)
+                    rows = [rows[0], *queries.new_messages(conversation_id, "bot", replies, now, ids)]
+                    out = [message_json(r) for r in rows[1:]]
+                    await _store_turn(app, conversation_id, rows, replies, now)
     logger.info("turn kind=%s replies=%d", "button" if user_input.button else "text", len(out))
     await app[keys.HUB].publish(conversation_id, {"type": "messages", "messages": out})
     if queued is not None:
@@ -202,7 +220,7 @@ async def take_turn(app: web.Application, conversation_id: str, client: str, dat
 
 # A turn whose reply has gone out is stored again every STORE_RETRY_SECONDS while
 # the database is unreachable (a restart), for up to STORE_GIVE_UP_SECONDS; then it
-# is logged as lost. Meanwhile the conversation's next message waits at most
+# is logged as lost. An error that trying again cannot cure is logged as lost at once. Meanwhile the conversation's next message waits at most
 # WAIT_FOR_UNSTORED_SECONDS and is otherwise refused with a clear error (not sent
 # to Rasa), so the person is never kept hanging while the database is away.
 STORE_RETRY_SECONDS = 0.25
@@ -248,10 +266,11 @@ async def _store_turn_soon(app: web.Application, conversation_id: str, rows: lis
             attempts += 1
             try:
                 await _store_turn(app, conversation_id, rows, replies, now)
-            except IntegrityError:
-                raise  # stored already (or never storable): trying again cannot help
             except Exception as exc:  # noqa: BLE001 - a database going away raises many kinds (asyncpg's own too)
-                if loop.time() >= give_up_at:
+                # Only what may pass is tried again (bot/storage/engine.py): an error of the
+                # data itself (a NUL on PostgreSQL, a row stored already) would only hold
+                # the conversation's lock for STORE_GIVE_UP_SECONDS and fail anyway.
+                if not is_transient(exc) or loop.time() >= give_up_at:
                     logger.error("turn_store_failed type=%s attempts=%d", type(exc).__name__, attempts)
                     return
                 if attempts == 1:
@@ -283,6 +302,8 @@ async def end_conversation(app: web.Application, conversation_id: str) -> bool:
                 had_tickets = await tickets.delete_tickets(s, conversation_id)
                 await queries.delete_conversation(s, conversation_id)
             await checkpoint_deletions(s)
+        # PostgreSQL: the deleted rows leave the tables' pages at a VACUUM soon after (bot/storage/vacuum.py).
+        app[keys.VACUUM].mark()
     app[keys.TALLIES].forget(conversation_id)
     await app[keys.HUB].close_conversation(conversation_id)
     if open_ticket is not None:  # the person deleted the conversation during a handoff

@@ -24,6 +24,12 @@ NOT_FOUND = "Fant ikke det du så etter."
 METHOD_NOT_ALLOWED = "Det går ikke an å gjøre det her."
 BODY_TOO_LARGE = "Forespørselen er for stor."
 BUTTON_DURING_HANDOFF = "Du er satt over til en veileder nå. Skriv meldingen din med egne ord."
+INVALID_CHARACTERS = (
+    "Meldingen har tegn vi ikke kan ta imot, for eksempel usynlige kontrolltegn. "
+    "Skriv den gjerne på nytt, eller lim den inn som ren tekst."
+)
+JSON_TOO_DEEP = "Forespørselen har for mange nivåer inni hverandre. Send en melding som «text» eller et valg som «button»."
+TOO_MANY_SOCKETS = "Det er åpnet for mange samtalevinduer herfra på en gang. Lukk noen av dem, og prøv igjen om litt."
 
 
 def too_long(limit: int) -> str:

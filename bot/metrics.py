@@ -13,7 +13,6 @@ Everyone else gets the same 404 as an unknown path.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 
 from aiohttp import hdrs, web
@@ -21,6 +20,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
 from bot import keys
+from bot.client_address import client_address, parse_address
 from bot.handoff import tickets
 
 logger = logging.getLogger(__name__)
@@ -137,13 +137,8 @@ async def metrics_middleware(request: web.Request, handler):
 def _is_loopback(request: web.Request) -> bool:
     if any(name in request.headers for name in PROXY_HEADERS):
         return False
-    try:
-        address = ipaddress.ip_address(request.remote or "")
-    except ValueError:  # a Unix socket, or no peer at all
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback
+    address = parse_address(client_address(request))
+    return address is not None and address.is_loopback  # None: a Unix socket, or no peer at all
 
 
 def _has_token(request: web.Request, token: str) -> bool:

@@ -139,12 +139,18 @@ class RasaClient:
             raise RasaUnavailable()
         return data
 
+    async def unpause(self, conversation_id: str) -> None:
+        """End a handoff's pause (`ConversationResumed`) without the bot saying anything:
+        the conversation's next message is answered again."""
+        # The pausing action was the last thing the bot did; `action_listen` after it, as in `resume`.
+        await self._api_post(conversation_id, "tracker/events", RESUME_EVENTS)
+
     async def resume(self, conversation_id: str, intent: str, entities: dict[str, str]) -> list[dict]:
         """End a handoff's pause (`ConversationResumed`), then let the bot speak through
         an external intent; return the bot's replies."""
         # The pausing action was the last thing the bot did; without an `action_listen`
         # after it, no rule matches the external intent that follows.
-        await self._api_post(conversation_id, "tracker/events", RESUME_EVENTS)
+        await self.unpause(conversation_id)
         data = await self._api_post(conversation_id, "trigger_intent", {"name": intent, "entities": entities})
         items = data.get("messages", [])
         return merge_custom(items if isinstance(items, list) else [])

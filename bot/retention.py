@@ -1,6 +1,7 @@
 """Delete transcripts after RETENTION_HOURS without activity (SPEC "Privacy"):
 tracker events and gateway rows alike, in a background task owned by the app,
-which then compacts the tracker file if anything was deleted."""
+which then compacts the tracker file (SQLite) or vacuums the tables (PostgreSQL)
+if anything was deleted."""
 from __future__ import annotations
 
 import logging
@@ -33,6 +34,7 @@ async def purge_inactive(app: web.Application, now: datetime | None = None) -> i
 async def _purge_and_compact(app: web.Application) -> None:
     await purge_inactive(app)
     await app[keys.COMPACTOR].run()
+    await app[keys.VACUUM].run()
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bot.client_address import TrustedProxies
 from bot.crisis_lines import DEFAULT_KNOWLEDGE_DIR
 from bot.opening_hours import DEFAULT_SPEC, DEFAULT_TZ, OpeningHours
 
@@ -18,6 +19,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -54,6 +65,12 @@ class Settings:
     rate_client_per_minute: int = 300
     rate_client_burst: int = 60
     rasa_timeout_seconds: int = 30
+    # WebSockets (bot/sockets.py): per conversation (and per desk sign-in) the oldest makes way
+    # beyond the first; per client address (chat and desk together) more are refused; a push
+    # waits this long for a socket, which is then cut off.
+    ws_max_per_conversation: int = 5
+    ws_max_per_client: int = 50
+    ws_send_timeout_seconds: float = 5.0
     retention_hours: int = 24
     retention_check_seconds: int = 600
     help_phone: str = "22 40 28 00"
@@ -67,10 +84,17 @@ class Settings:
     # Counsellor desk: how long a handoff may wait, sign-in sessions, login throttling, presence.
     handoff_wait_minutes: int = 10
     handoff_check_seconds: int = 30
+    # Open (waiting or active) handoff tickets one client address may have at once; beyond, the
+    # person is told so, with the crisis lines (a flood of fake crisis tickets cannot push a real one back).
+    handoff_max_open_per_client: int = 2
     desk_session_hours: int = 12
     desk_login_max_failures: int = 5
     desk_login_lock_minutes: int = 15
+    # Password checks (argon2, CPU-heavy) running at once; further sign-ins wait for a slot.
+    desk_login_concurrency: int = 2
     desk_presence_seconds: int = 90
+    # Proxies (addresses, CIDRs) whose X-Forwarded-For names the client; none by default.
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
     # Bearer token that opens /metrics to non-loopback clients (empty: loopback only).
     metrics_token: str = field(default="", repr=False)
 
@@ -102,6 +126,9 @@ class Settings:
             rate_client_per_minute=_int(env, "RATE_LIMIT_CLIENT_PER_MINUTE", 300),
             rate_client_burst=_int(env, "RATE_LIMIT_CLIENT_BURST", 60),
             rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 30),
+            ws_max_per_conversation=_int(env, "WS_MAX_PER_CONVERSATION", 5),
+            ws_max_per_client=_int(env, "WS_MAX_PER_CLIENT", 50),
+            ws_send_timeout_seconds=_float(env, "WS_SEND_TIMEOUT_SECONDS", 5.0),
             retention_hours=_int(env, "RETENTION_HOURS", 24),
             retention_check_seconds=_int(env, "RETENTION_CHECK_SECONDS", 600),
             help_phone=env.get("HELP_PHONE", "22 40 28 00"),
@@ -114,9 +141,12 @@ class Settings:
             rasa_token=env.get("RASA_TOKEN", ""),
             handoff_wait_minutes=_int(env, "HANDOFF_WAIT_MINUTES", 10),
             handoff_check_seconds=_int(env, "HANDOFF_CHECK_SECONDS", 30),
+            handoff_max_open_per_client=_int(env, "HANDOFF_MAX_OPEN_PER_CLIENT", 2),
             desk_session_hours=_int(env, "DESK_SESSION_HOURS", 12),
             desk_login_max_failures=_int(env, "DESK_LOGIN_MAX_FAILURES", 5),
             desk_login_lock_minutes=_int(env, "DESK_LOGIN_LOCK_MINUTES", 15),
+            desk_login_concurrency=_int(env, "DESK_LOGIN_CONCURRENCY", 2),
             desk_presence_seconds=_int(env, "DESK_PRESENCE_SECONDS", 90),
+            trusted_proxies=TrustedProxies.parse(env.get("TRUSTED_PROXIES", "")),
             metrics_token=env.get("METRICS_TOKEN", "").strip(),
         )

@@ -1,7 +1,7 @@
 """`python -m services` (`make run-prod`): the production profile until Ctrl-C / SIGTERM.
 
 Data under `$VAR_DIR/production/` (the PostgreSQL cluster is kept across runs),
-`RASA_REPLICAS` Rasa servers (default 2), ports from the environment (README).
+`RASA_REPLICAS` Rasa servers (default 2), ports from the environment (docs/configuration.md, docs/production.md).
 """
 from __future__ import annotations
 

@@ -11,6 +11,11 @@ Shared by the live-stack test fixture (`tests/conftest.py`) and the benchmark
 
 The command builders (`actions_command`, `rasa_command`, `gateway_command`),
 `upgrade_gateway_database` and `ProcessGroup` are there for other profiles to reuse.
+
+Each process runs with its own environment's Python, whichever one runs this code:
+Rasa and the action server with .venv's (Python 3.10, Rasa 3.6), the gateway with
+.venv-gateway's (Python 3.12); `make install` builds both. RASA_PYTHON and GATEWAY_PYTHON
+name other interpreters.
 """
 from __future__ import annotations
 
@@ -19,7 +24,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -30,6 +34,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL = PROJECT_ROOT / "models" / "akan.tar.gz"
 # Variables of an outer shell that would point the processes at another stack.
 FOREIGN_ENV = ("RASA_URL", "ACTIONS_URL", "GATEWAY_DB_URL", "PROFILE")
+# The two environments (Makefile): Rasa's and the action server's, and the gateway's.
+RASA_VENV = PROJECT_ROOT / ".venv"
+GATEWAY_VENV = PROJECT_ROOT / ".venv-gateway"
 
 
 class StackError(RuntimeError):
@@ -50,24 +57,44 @@ def http_ok(url: str, timeout: float = 3) -> bool:
         return False
 
 
+def _python(variable: str, venv: Path, what: str) -> str:
+    """The interpreter `variable` names, else `venv`'s (not resolved: the venv is its link's folder)."""
+    named = os.environ.get(variable, "").strip()
+    python = named or str(venv / "bin" / "python")
+    if not os.access(python, os.X_OK):
+        source = f"{variable}={named}" if named else f"{venv.relative_to(PROJECT_ROOT)}/bin/python"
+        raise StackError(f"no Python for {what} at {source}: run `make install`")
+    return python
+
+
+def rasa_python() -> str:
+    """Rasa's and the action server's Python (.venv, Python 3.10)."""
+    return _python("RASA_PYTHON", RASA_VENV, "Rasa and the action server")
+
+
+def gateway_python() -> str:
+    """The gateway's Python (.venv-gateway, Python 3.12)."""
+    return _python("GATEWAY_PYTHON", GATEWAY_VENV, "the gateway")
+
+
 def actions_command() -> list[str]:
-    return [sys.executable, "-m", "actions.server"]
+    return [rasa_python(), "-m", "actions.server"]
 
 
 def rasa_command(port: int, token: str, log_file: Path, endpoints: str = "endpoints.yml", model: Path = MODEL) -> list[str]:
     """`rasa run` through services.rasa_launcher (as the Procfile starts it)."""
     return [
-        sys.executable, "-m", "services.rasa_launcher", "run", "--model", str(model), "--endpoints", endpoints,
+        rasa_python(), "-m", "services.rasa_launcher", "run", "--model", str(model), "--endpoints", endpoints,
         "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(port), "--enable-api", "--auth-token", token, "--log-file", str(log_file),
     ]
 
 
 def gateway_command() -> list[str]:
-    return [sys.executable, "-m", "bot"]
+    return [gateway_python(), "-m", "bot"]
 
 
 def migrate_command() -> list[str]:
-    return [sys.executable, "-m", "bot", "db", "upgrade"]
+    return [gateway_python(), "-m", "bot", "db", "upgrade"]
 
 
 def upgrade_gateway_database(env: Mapping[str, str], log_path: Path) -> None:

@@ -6,19 +6,50 @@ The slow groups are marked by the fixtures they use (pytest.ini registers the ma
 `live` (live_stack: the trained model and the Rasa stack), `browser` (Chromium),
 `production` (PostgreSQL and Redis, the production profile). `make test-fast` leaves them
 out. A group whose requirement is missing is skipped locally, with one line per group at
-the end of the run, and fails under CI=true (tests/skips.py)."""
+the end of the run, and fails under CI=true (tests/skips.py).
+
+Two environments run the tests (tests/environments.py; `make unit-test` runs both): the
+gateway's in .venv-gateway (Python 3.12, no Rasa), the rest in .venv (Rasa 3.6, Python 3.10).
+Each collects only its own; this file imports neither side, and the live stack starts every
+process with its own environment's Python (services/default_stack.py)."""
 from __future__ import annotations
 
+import os
+import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
-from rasa_sdk import Tracker
 
-from services.default_stack import MODEL, PROJECT_ROOT, DefaultStack, StackError, free_port
+from services.default_stack import (
+    FOREIGN_ENV, MODEL, PROJECT_ROOT, DefaultStack, StackError, free_port, gateway_python,
+)
+from tests.environments import of_the_other_environment, rasa_environment, wrong_environment
 from tests.skips import GROUPS_OF_REASON, in_ci, missing
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+
+# ---------------------------------------------------------------- two environments
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for arg in config.args:
+        if of_the_other_environment(config.invocation_params.dir / arg.split("::")[0]):
+            raise pytest.UsageError(wrong_environment(arg))
+    if rasa_environment():
+        # Rasa's dependencies (TensorFlow, matplotlib, pkg_resources) warn on import; those are not ours.
+        for line in ("ignore::DeprecationWarning", "ignore::PendingDeprecationWarning", "ignore:.*pkg_resources.*"):
+            config.addinivalue_line("filterwarnings", line)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> Optional[bool]:
+    """Each environment collects its own tests only (tests/environments.py)."""
+    if not (collection_path.is_dir() or collection_path.name.startswith("test_")):
+        return None
+    return True if of_the_other_environment(collection_path) else None
 
 
 def user_event(text: str, intent: str, entities: Optional[list[dict]] = None) -> dict[str, Any]:
@@ -53,6 +84,9 @@ def make_tracker(
     """A tracker whose latest message is `text` with `intent` and `entities`, after
     `history`; `from_session_start=False` makes it a long conversation's latest turns
     as Rasa sends them (rasa_runtime/fixes/action_payload.py)."""
+    # Here, not at the top: the gateway's tests (.venv-gateway, without Rasa) load this file too.
+    from rasa_sdk import Tracker
+
     latest = user_event(text, intent, entities)
     return Tracker.from_dict(
         {
@@ -165,22 +199,31 @@ LIVE_COUNSELLOR = "testveileder"
 LIVE_COUNSELLOR_PASSWORD = "live-stack-passord-123"
 
 
+# `python -m bot counsellor add`'s own code, in the gateway's environment (this test run may be
+# Rasa's), with the password on standard input instead of the terminal.
+ADD_COUNSELLOR = """
+import argparse, asyncio, sys
+from bot.desk import cli
+from bot.settings import Settings
+password = sys.stdin.readline().rstrip("\\n")
+args = argparse.Namespace(action="add", name=sys.argv[1])
+print(asyncio.run(cli.run_command(Settings.from_env(), args, prompt=lambda _: password)))
+"""
+
+
 def _add_live_counsellor(var_dir: Path) -> None:
-    import argparse
-    import asyncio
-
-    from bot.desk import cli
-    from bot.settings import Settings
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    answers = iter([LIVE_COUNSELLOR_PASSWORD] * 2)
-    command = cli.run_command(
-        Settings(var_dir=var_dir), argparse.Namespace(action="add", name=LIVE_COUNSELLOR), prompt=lambda _: next(answers)
+    env = {key: value for key, value in os.environ.items() if key not in FOREIGN_ENV}
+    env["VAR_DIR"] = str(var_dir)
+    try:
+        python = gateway_python()
+    except StackError as exc:
+        pytest.fail(str(exc))
+    result = subprocess.run(
+        [python, "-c", ADD_COUNSELLOR, LIVE_COUNSELLOR], input=LIVE_COUNSELLOR_PASSWORD + "\n", cwd=PROJECT_ROOT,
+        env=env, capture_output=True, text=True, timeout=120,
     )
-    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, command).result()
+    if result.returncode != 0:
+        pytest.fail(f"the live stack's counsellor could not be added:\n{result.stdout}{result.stderr}")
 
 
 @pytest.fixture(scope="session")

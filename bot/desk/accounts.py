@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -75,11 +76,17 @@ async def remove_counsellor(session: AsyncSession, name: str) -> bool:
     return True
 
 
-async def authenticate(session: AsyncSession, name: str, password: str) -> Counsellor | None:
+async def authenticate(
+    db: Callable[[], AsyncSession], name: str, password: str, slots: asyncio.Semaphore
+) -> Counsellor | None:
     """The counsellor if the password is right. Hashing takes tens of milliseconds of
-    CPU, so it runs in a worker thread, not on the event loop that serves the chats."""
-    counsellor = await find_counsellor(session, name.strip())
+    CPU, so it runs in a worker thread, not on the event loop that serves the chats, and
+    only as many at once as `slots` allows (DESK_LOGIN_CONCURRENCY): a burst of sign-ins
+    waits its turn instead of taking every core. The account is read in a session of its
+    own, closed before the wait, so a waiting sign-in holds no database connection."""
+    async with db() as session:
+        counsellor = await find_counsellor(session, name.strip())
     stored = counsellor.password_hash if counsellor else None
-    if not await asyncio.get_running_loop().run_in_executor(None, password_matches, stored, password):
-        return None
-    return counsellor
+    async with slots:
+        matches = await asyncio.get_running_loop().run_in_executor(None, password_matches, stored, password)
+    return counsellor if matches else None

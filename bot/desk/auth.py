@@ -49,8 +49,8 @@ def counsellor_required(handler: Handler) -> Handler:
         if request.method not in csrf.SAFE_METHODS:
             if not csrf.tokens_match(desk_session.csrf_token, await csrf.submitted_token(request)):
                 return json_error(403, CSRF_FAILED)
-        request["desk_session"] = desk_session
-        request["counsellor"] = counsellor
+        request[keys.DESK_SESSION] = desk_session
+        request[keys.COUNSELLOR] = counsellor
         request.app[keys.PRESENCE].seen(desk_session.id)
         return await handler(request)
 

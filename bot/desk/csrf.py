@@ -6,6 +6,8 @@ import hmac
 
 from aiohttp import web
 
+from bot import keys
+
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -13,7 +15,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def csrf_token(request: web.Request) -> str:
     """The signed-in session's token, for forms and for desk.js (a `<meta>` tag)."""
-    return request["desk_session"].csrf_token
+    return request[keys.DESK_SESSION].csrf_token
 
 
 def tokens_match(expected: str, given: str | None) -> bool:

@@ -2,7 +2,6 @@
 the queue and live-chat API for desk.js, and the desk WebSocket."""
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from datetime import timedelta
@@ -10,7 +9,8 @@ from datetime import timedelta
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot import keys
+from bot import input_checks, keys
+from bot.client_address import client_address
 from bot.clock import utcnow
 from bot.desk import pages, sessions
 from bot.desk.accounts import authenticate
@@ -32,10 +32,6 @@ LOGIN_LOCKED = "For mange mislykkede forsøk. Vent {minutes} minutter og prøv i
 LOGIN_EXPIRED = "Innloggingsskjemaet var utløpt. Prøv igjen."
 EMPTY_MESSAGE = "Meldingen er tom."
 MAX_COUNSELLOR_CHARS = 4000
-
-
-def _client(request: web.Request) -> str:
-    return request.remote or "unknown"
 
 
 def _redirect(location: str) -> web.Response:
@@ -66,23 +62,22 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not tokens_match(request.cookies.get(LOGIN_COOKIE, ""), str(form.get("csrf_token", ""))):
         return _login_page(request, 403, LOGIN_EXPIRED, name)
     throttle = request.app[keys.LOGIN_THROTTLE]
-    throttle_keys = throttle.keys(name, _client(request))
-    wait = throttle.retry_after(*throttle_keys)
+    throttle_keys = throttle.keys(name, client_address(request))
+    # Counted before the password is checked: parallel attempts cannot all pass the lock.
+    wait = throttle.attempt(*throttle_keys)
     if wait:
         logger.info("desk_login_throttled")
         response = _login_page(request, 429, LOGIN_LOCKED.format(minutes=max(1, (wait + 59) // 60)), name)
         response.headers["Retry-After"] = str(wait)
         return response
     settings = request.app[keys.SETTINGS]
-    async with request.app[keys.DB]() as s, s.begin():
-        counsellor = await authenticate(s, name, password)
-        if counsellor is not None:
-            lifetime = timedelta(hours=settings.desk_session_hours)
-            token, _ = await sessions.create_session(s, counsellor.id, utcnow(), lifetime)
+    counsellor = await authenticate(request.app[keys.DB], name, password, request.app[keys.LOGIN_SLOTS])
     if counsellor is None:
-        throttle.failed(*throttle_keys)
         logger.info("desk_login_failed")
         return _login_page(request, 401, LOGIN_FAILED, name)
+    async with request.app[keys.DB]() as s, s.begin():
+        lifetime = timedelta(hours=settings.desk_session_hours)
+        token, _ = await sessions.create_session(s, counsellor.id, utcnow(), lifetime)
     throttle.succeeded(*throttle_keys)
     logger.info("desk_login")
     response = _redirect("/desk")
@@ -96,7 +91,10 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def logout(request: web.Request) -> web.StreamResponse:
     async with request.app[keys.DB]() as s, s.begin():
         await sessions.delete_session(s, request.cookies[sessions.COOKIE_NAME])
-    request.app[keys.PRESENCE].signed_out(request["desk_session"].id)
+    session_id = request[keys.DESK_SESSION].id
+    request.app[keys.PRESENCE].signed_out(session_id)
+    # The desk pages of this sign-in stop getting queue and live-chat pushes at once.
+    await request.app[keys.DESK_HUB].close_sessions([session_id])
     logger.info("desk_logout")
     response = _redirect("/desk/login")
     sessions.clear_cookie(response)
@@ -126,7 +124,7 @@ async def queue(request: web.Request) -> web.Response:
     now = utcnow()
     async with request.app[keys.DB]() as s:
         waiting = await tickets.waiting_queue(s)
-        mine = await tickets.active_tickets(s, request["counsellor"].id)
+        mine = await tickets.active_tickets(s, request[keys.COUNSELLOR].id)
     return web.json_response({
         "waiting": [tickets.summary_json(t, now, position) for position, t in enumerate(waiting, start=1)],
         "active": [tickets.summary_json(t, now) for t in mine],
@@ -144,7 +142,7 @@ async def ticket_messages(request: web.Request) -> web.Response:
     async with request.app[keys.DB]() as s:
         ticket = await tickets.get_ticket(s, _ticket_id(request))
         readable = ticket is not None and (
-            ticket.status == tickets.WAITING or ticket.counsellor_id == request["counsellor"].id
+            ticket.status == tickets.WAITING or ticket.counsellor_id == request[keys.COUNSELLOR].id
         )
         if not readable:
             raise ApiError(404, handoff.NOT_YOURS)
@@ -159,7 +157,7 @@ async def ticket_messages(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id}/accept")
 @counsellor_required
 async def accept(request: web.Request) -> web.Response:
-    ticket = await handoff.accept(request.app, _ticket_id(request), request["counsellor"].id)
+    ticket = await handoff.accept(request.app, _ticket_id(request), request[keys.COUNSELLOR].id)
     return web.json_response({"ticket": tickets.summary_json(ticket, utcnow())})
 
 
@@ -167,22 +165,24 @@ async def accept(request: web.Request) -> web.Response:
 @counsellor_required
 async def send_message(request: web.Request) -> web.Response:
     try:
-        data = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = input_checks.loads(await request.text())
+    except (ApiError, UnicodeDecodeError, LookupError):
         data = None
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, EMPTY_MESSAGE)
     if len(text) > MAX_COUNSELLOR_CHARS:
         raise ApiError(413, f"Meldingen er for lang. Skriv høyst {MAX_COUNSELLOR_CHARS} tegn.")
-    message = await handoff.counsellor_says(request.app, _ticket_id(request), request["counsellor"].id, text.strip())
+    # Control characters and lone surrogates (bot/input_checks.py): a 400, nothing stored.
+    text = input_checks.clean_text(text)
+    message = await handoff.counsellor_says(request.app, _ticket_id(request), request[keys.COUNSELLOR].id, text.strip())
     return web.json_response({"message": message}, status=201)
 
 
 @routes.post("/desk/api/tickets/{ticket_id}/end")
 @counsellor_required
 async def end(request: web.Request) -> web.Response:
-    await handoff.end_by_counsellor(request.app, _ticket_id(request), request["counsellor"].id)
+    await handoff.end_by_counsellor(request.app, _ticket_id(request), request[keys.COUNSELLOR].id)
     return web.Response(status=204)
 
 

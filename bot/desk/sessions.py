@@ -50,6 +50,17 @@ async def find_session(
     return (row[0], row[1]) if row else None
 
 
+async def live_session_ids(session: AsyncSession, session_ids: set[int], now: datetime) -> set[int]:
+    """Those of `session_ids` that are still signed in: not signed out, not expired,
+    their account not removed (removing an account deletes its sessions)."""
+    if not session_ids:
+        return set()
+    result = await session.execute(
+        select(CounsellorSession.id).where(CounsellorSession.id.in_(session_ids), CounsellorSession.expires_at > now)
+    )
+    return set(result.scalars())
+
+
 async def delete_session(session: AsyncSession, token: str) -> None:
     await session.execute(delete(CounsellorSession).where(CounsellorSession.token_hash == hash_token(token)))
 

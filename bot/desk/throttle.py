@@ -1,5 +1,6 @@
 """Login throttling: after too many failed sign-ins for one name or from one
-client, further attempts are refused for a while (even with the right password)."""
+client (bot/client_address.py), further attempts are refused for a while (even
+with the right password). An attempt counts as failed from its start."""
 from __future__ import annotations
 
 import time
@@ -23,6 +24,16 @@ class LoginThrottle:
         now = self._clock()
         waits = [until - now for _, until in (self._state.get(k, (0, 0.0)) for k in keys)]
         return max(0, int(max(waits, default=0) + 0.999))
+
+    def attempt(self, *keys: str) -> int:
+        """Count a sign-in attempt as failed before its password is checked, unless the
+        keys are locked: then the seconds to wait (0 when counted). Counted first, so a
+        burst of parallel attempts gets at most `max_failures` password checks, not one
+        each; a right password takes the count back with `succeeded`."""
+        wait = self.retry_after(*keys)
+        if not wait:
+            self.failed(*keys)
+        return wait
 
     def failed(self, *keys: str) -> None:
         now = self._clock()

@@ -9,6 +9,7 @@ the bot says. Every step runs under the conversation's lock, like a turn.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -34,6 +35,12 @@ CLOSINGS = {"ended": tickets.ENDED, "cancelled": tickets.CANCELLED, "timeout": t
 NOT_WAITING = "Du står ikke i kø til en veileder, og snakker ikke med en nå."
 TICKET_GONE = "Samtalen er ikke lenger i køen. Kanskje en annen veileder har tatt den, eller den er avsluttet."
 NOT_YOURS = "Denne samtalen er ikke din eller er allerede avsluttet."
+# Said instead of queueing when the client has HANDOFF_MAX_OPEN_PER_CLIENT open tickets already.
+QUEUE_REFUSED = (
+    "Beklager, jeg kan ikke sette deg i kø til en veileder akkurat nå. Det står allerede "
+    "henvendelser i kø fra samme nettverk som deg. Trenger du å snakke med noen nå, kan du ringe:\n"
+    "{lines}\n\nEr noen i fare, ring 113."
+)
 
 
 def desk_status(app: web.Application, now: datetime | None = None) -> dict:
@@ -72,8 +79,11 @@ async def publish_positions(app: web.Application) -> None:
     async with app[keys.DB]() as s:
         queue = await tickets.waiting_queue(s)
     hub = app[keys.HUB]
-    for position, ticket in enumerate(queue, start=1):
-        await hub.publish(ticket.conversation_id, {"type": "handoff", "status": "queued", "position": position})
+    # All at once: a socket that does not read holds up nobody else's place in the queue.
+    await asyncio.gather(*(
+        hub.publish(ticket.conversation_id, {"type": "handoff", "status": "queued", "position": position})
+        for position, ticket in enumerate(queue, start=1)
+    ))
     await app[keys.DESK_HUB].publish({"type": "queue"})
 
 
@@ -105,8 +115,42 @@ async def widget_state(app: web.Application, conversation_id: str) -> dict | Non
 # ------------------------------------------------------------------ called from chat.take_turn (lock held)
 
 
-async def queue_from_replies(app: web.Application, conversation_id: str, replies: list[dict]) -> Ticket | None:
-    """Open a ticket if the bot just queued a handoff; returns it."""
+async def may_queue(app: web.Application, client: str) -> bool:
+    """Whether `client` may open one more ticket (HANDOFF_MAX_OPEN_PER_CLIENT). The caller
+    holds `app[keys.TICKETS_PER_CLIENT].lock` until the ticket is open (bot/handoff/per_client.py)."""
+    per_client = app[keys.TICKETS_PER_CLIENT]
+    mine = per_client.conversations(client)
+    if len(mine) < per_client.limit:
+        return True
+    async with app[keys.DB]() as s:
+        still_open = await tickets.open_conversation_ids(s, mine)
+    per_client.forget_closed(still_open, client)
+    return len(still_open) < per_client.limit
+
+
+async def refuse_queue(app: web.Application, conversation_id: str, replies: list[dict]) -> list[dict]:
+    """Instead of the bot's "you are in the queue": the bot is unpaused (it paused itself
+    when it queued the handoff) and the person is told, with the crisis lines, that
+    they cannot be queued now. Returns what the person is told."""
+    payload = queued_handoff(replies) or {}
+    try:
+        await app[keys.RASA].unpause(conversation_id)
+    except RasaUnavailable:
+        logger.warning("handoff_unpause_failed")
+    lines = app[keys.CRISIS_LINES]
+    reply: dict = {"text": QUEUE_REFUSED.format(lines="\n".join(f"• {line.number} – {line.name}" for line in lines))}
+    if payload.get("reason") == tickets.CRISIS_REASON:
+        # The widget shows the crisis lines in its emergency banner too.
+        reply["custom"] = {"type": "crisis", "third_person": False, "role": None, "contacts": [line.json() for line in lines]}
+    logger.info("handoff_refused scope=client crisis=%s", payload.get("reason") == tickets.CRISIS_REASON)
+    return [reply]
+
+
+async def queue_from_replies(
+    app: web.Application, conversation_id: str, replies: list[dict], client: str
+) -> Ticket | None:
+    """Open a ticket if the bot just queued a handoff; returns it. `client` (its address)
+    counts it towards HANDOFF_MAX_OPEN_PER_CLIENT while it is open."""
     payload = queued_handoff(replies)
     if payload is None:
         return None
@@ -115,6 +159,7 @@ async def queue_from_replies(app: web.Application, conversation_id: str, replies
         if await tickets.open_ticket(s, conversation_id) is not None:
             return None
         ticket = await tickets.create_ticket(s, conversation_id, str(payload.get("reason") or "request_human"), summary, utcnow())
+    app[keys.TICKETS_PER_CLIENT].add(client, conversation_id)
     app[keys.METRICS].handoff_queued()
     logger.info("handoff_queued crisis=%s", ticket.priority == tickets.CRISIS_PRIORITY)
     return ticket
@@ -212,6 +257,8 @@ async def close(
             stage = ticket.status
             ticket.status = CLOSINGS[outcome]
             ticket.ended_at = now
+            # Under the conversation's lock: every message of it so far has an id up to this one, every later one above.
+            ticket.end_message_id = app[keys.MESSAGE_IDS].last
             if was_waiting:
                 await _record_outcome(s, ticket, "abandoned", now)
         app[keys.METRICS].handoff_outcome(stage, outcome)
@@ -253,5 +300,10 @@ async def expire_waiting(app: web.Application, now: datetime | None = None) -> i
     closed = 0
     for conversation_id in stale:
         closed += await close(app, conversation_id, "timeout", expected=(tickets.WAITING,)) is not None
+    # Forget which client opened the tickets that have ended since (however they ended).
+    per_client = app[keys.TICKETS_PER_CLIENT]
+    if len(per_client):
+        async with app[keys.DB]() as s:
+            per_client.forget_closed(await tickets.open_conversation_ids(s))
     return closed
 

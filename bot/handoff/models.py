@@ -32,6 +32,9 @@ class Ticket(Base):
     recent_messages = Column(JSON, nullable=False, default=list)
     # Messages after this id belong to the live chat.
     start_message_id = Column(Integer, nullable=False, default=0)
+    # Set when the ticket closes: the largest message id handed out then. What comes later
+    # (the person's words to the bot, later handoffs) is not part of this ticket.
+    end_message_id = Column(Integer)
     counsellor_id = Column(Integer, ForeignKey("counsellors.id", ondelete="SET NULL"))
     created_at = Column(DateTime, nullable=False)
     accepted_at = Column(DateTime)

@@ -3,6 +3,7 @@ that has waited longest. Each takes the session first; the caller owns it."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ ENDED = "ended"
 CANCELLED = "cancelled"
 TIMEOUT = "timeout"
 OPEN_STATUSES = (WAITING, ACTIVE)
+CRISIS_REASON = "crisis"
 CRISIS_PRIORITY = 0
 NORMAL_PRIORITY = 1
 SUMMARY_MESSAGES = 5
@@ -40,7 +42,7 @@ async def create_ticket(
         conversation_id=conversation_id,
         status=WAITING,
         reason=reason,
-        priority=CRISIS_PRIORITY if reason == "crisis" else NORMAL_PRIORITY,
+        priority=CRISIS_PRIORITY if reason == CRISIS_REASON else NORMAL_PRIORITY,
         role=summary.get("role"),
         topic=summary.get("topic"),
         substance=summary.get("substance"),
@@ -62,6 +64,14 @@ async def open_ticket(session: AsyncSession, conversation_id: str) -> Ticket | N
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def open_conversation_ids(session: AsyncSession, among: Iterable[str] | None = None) -> set[str]:
+    """The conversations (of `among`, or all) with a waiting or active ticket."""
+    query = select(Ticket.conversation_id).where(Ticket.status.in_(OPEN_STATUSES))
+    if among is not None:
+        query = query.where(Ticket.conversation_id.in_(list(among)))
+    return set((await session.execute(query)).scalars())
 
 
 async def offered_buttons_and_open_ticket(
@@ -112,11 +122,18 @@ async def waited_too_long(session: AsyncSession, before: datetime) -> list[Ticke
 async def transcript(session: AsyncSession, ticket: Ticket) -> list[Message]:
     """The whole conversation the person saw, in order: the bot's replies and their
     own (scrubbed) words before the handoff, then the live chat (ids above
-    `start_message_id`). A closed ticket's transcript stops where it ended: what the
-    person says to the bot afterwards is not the counsellor's to read."""
+    `start_message_id`). A closed ticket's transcript stops where it ended, by message
+    id (`end_message_id`), not by the clock: what the person says to the bot afterwards,
+    and any later handoff, is not this ticket's counsellor's to read. A ticket closed
+    before ids were recorded stops at its end time, or at the handoff without one."""
     query = select(Message).where(Message.conversation_id == ticket.conversation_id)
-    if ticket.ended_at is not None:
-        query = query.where(Message.created_at <= ticket.ended_at)
+    if ticket.end_message_id is not None:
+        query = query.where(Message.id <= ticket.end_message_id)
+    elif ticket.status not in OPEN_STATUSES:
+        if ticket.ended_at is not None:
+            query = query.where(Message.created_at <= ticket.ended_at)
+        else:
+            query = query.where(Message.id <= ticket.start_message_id)
     result = await session.execute(query.order_by(Message.id))
     return list(result.scalars())
 

@@ -5,7 +5,8 @@ in the file's free space (page splits, deletes without secure_delete). Deleting
 the rows, at once on "Slett samtalen", makes a transcript unreadable to every
 query; a VACUUM after deletions, at most once per retention round, also removes
 those leftovers from the file, and a checkpoint empties the write-ahead log
-(`rasa_runtime/tracker_stores/reconnecting.py`). Other databases (PostgreSQL) need nothing here.
+(`rasa_runtime/tracker_stores/reconnecting.py`). PostgreSQL's tables are vacuumed
+after deletions instead (bot/storage/vacuum.py).
 """
 from __future__ import annotations
 

@@ -14,11 +14,15 @@ checkpoint, so `checkpoint_deletions` runs one right after every deletion and
 empties the `-wal` file, where the deleted transcript was still written."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Iterator
 
+from asyncpg import exceptions as asyncpg_errors
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool, NullPool
@@ -108,11 +112,50 @@ async def empty_write_ahead_log(executor: AsyncSession | AsyncConnection) -> boo
 
 async def checkpoint_deletions(session: AsyncSession) -> None:
     """After a deletion (committed): deleted rows reach the SQLite file zeroed and
-    leave the log. Nothing to do elsewhere."""
+    leave the log. Nothing to do here elsewhere (PostgreSQL: bot/storage/vacuum.py)."""
     if session.bind.dialect.name != "sqlite":
         return
     if not await empty_write_ahead_log(session):
         logger.warning("checkpoint_incomplete")
+
+
+# PostgreSQL's error codes (SQLSTATE) that trying again can cure: the connection lost
+# or refused (class 08), a serialization failure or a deadlock (40001, 40P01), too
+# many connections (53300), the server shutting down or starting (57P01-57P03).
+TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "53300", "57P01", "57P02", "57P03")
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, then what it wraps (SQLAlchemy's `orig`, the driver's own error), in turn."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or getattr(current, "orig", None)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when the same statement may well succeed if tried again: the database was
+    unreachable or restarting, or a concurrent transaction got in the way. False for an
+    error of the data or the statement itself (PostgreSQL's DataError, such as a NUL
+    character, an IntegrityError, a ValueError or UnicodeError from the driver): trying
+    again cannot help, and a retry would only hold the conversation."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    for cause in _causes(exc):
+        if isinstance(cause, (ValueError, TypeError)):  # UnicodeEncodeError too; asyncpg's DataError
+            return False
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate:
+            return sqlstate.startswith(TRANSIENT_SQLSTATES)
+        # The network, and asyncpg's own errors of a connection going away mid-query.
+        if isinstance(cause, (OSError, asyncio.TimeoutError, asyncpg_errors.InterfaceError,
+                              asyncpg_errors.InternalClientError)):
+            return True
+    # SQLite has no SQLSTATE: its "database is locked" (and the rest of its operational
+    # errors: disk, I/O) may pass; its integrity and data errors are not operational.
+    return isinstance(exc, OperationalError)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:

@@ -22,6 +22,11 @@ class MessageIds:
         last = (await session.execute(select(func.max(Message.id)))).scalar()
         return cls(last or 0)
 
+    @property
+    def last(self) -> int:
+        """The largest id handed out so far (or stored before the start)."""
+        return self._last
+
     def take(self, count: int) -> list[int]:
         """The next `count` ids, each larger than every id handed out before."""
         first = self._last + 1

@@ -453,7 +453,8 @@
     ws.onclose = function (event) {
       if (socket !== ws) return;
       socket = null;
-      if (event.code === 4404 || conversationId !== id) return;
+      // 4404: the conversation was deleted; 4409: a newer tab of it took this socket's place.
+      if (event.code === 4404 || event.code === 4409 || conversationId !== id) return;
       setTimeout(function () { if (conversationId === id && !socket) connectSocket(); }, reconnectDelay);
       reconnectDelay = Math.min(reconnectDelay * 2, 30000);
     };

@@ -19,8 +19,14 @@ from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
-import pytest_asyncio
-from aiohttp import web
+
+from tests.environments import require_gateway_environment
+
+# Before bot/ is imported: in Rasa's environment (.venv) these tests stop with the command to run them.
+require_gateway_environment()
+
+import pytest_asyncio  # noqa: E402 - after the check above, as every import below
+from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import TestServer
 from aiohttp.web_runner import AppRunner
 

@@ -88,13 +88,16 @@ async def fake_rasa(var_dir: Path) -> HandoffFakeRasa:
 
 @pytest.fixture
 def settings(var_dir: Path, fake_rasa: HandoffFakeRasa) -> Settings:
-    """Always open, the fake's token, room for many messages in a row."""
+    """Always open, the fake's token, room for many messages in a row, and for many
+    handoffs at once: the tests' people all come from 127.0.0.1 (the limit per client
+    has its own tests, test_handoff_per_client.py)."""
     return fake_rasa_settings(
         var_dir,
         fake_rasa,
         rasa_token=fake_rasa.token,
         opening_hours=OpeningHours.parse("always"),
         rate_conversation_burst=100,
+        handoff_max_open_per_client=100,
     )
 
 

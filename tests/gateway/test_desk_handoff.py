@@ -354,3 +354,44 @@ async def test_background_task_times_out_tickets(make_client, settings, start):
             break
         await asyncio.sleep(0.1)
     assert (await ticket_of(client, conversation_id)).status == "timeout"
+
+
+async def test_a_closed_tickets_transcript_ends_with_it_whatever_the_clock_says(client, desk, settings, start):
+    """Issue 18, finding 3: after the end, the counsellor reads nothing of what the person
+    says to the bot, nor of a later handoff to someone else, even when the clock stood
+    still or went back (every later message bears the end's time)."""
+    conversation_id = await ask_for_human(client, start)
+    first = await ticket_of(client, conversation_id)
+    await client.post(f"/desk/api/tickets/{first.id}/accept", headers=desk)
+    await say(client, conversation_id, "takk, det hjalp")
+    assert (await client.post(f"/desk/api/tickets/{first.id}/end", headers=desk)).status == 204
+    ended = await (await client.get(f"/desk/api/tickets/{first.id}/messages")).json()
+    assert ended["messages"][-1]["text"] == "takk, det hjalp"
+
+    # Afterwards: the person talks to the bot, asks for a counsellor again, and Ola takes it.
+    await say(client, conversation_id, "jeg er leder og har et nytt spørsmål om hemmelige ting")
+    await say(client, conversation_id, button="/request_human")
+    await add_counsellor(settings, "ola")
+    ola = TestClient(client.server)
+    try:
+        await login(ola, "ola")
+        ola_headers = {"X-CSRF-Token": await desk_csrf(ola)}
+        async with client.server.app[keys.DB]() as s:
+            second = (await s.execute(select(Ticket).where(Ticket.status == "waiting"))).scalar_one()
+        assert (await ola.post(f"/desk/api/tickets/{second.id}/accept", headers=ola_headers)).status == 200
+        await say(client, conversation_id, "bare for Ola")
+        await ola.post(f"/desk/api/tickets/{second.id}/messages", json={"text": "Hei, Ola her"}, headers=ola_headers)
+        async with client.server.app[keys.DB]() as s, s.begin():
+            ended_at = (await s.get(Ticket, first.id)).ended_at
+            await s.execute(
+                update(Message)
+                .where(Message.conversation_id == conversation_id, Message.id > ended["messages"][-1]["id"])
+                .values(created_at=ended_at)
+            )
+
+        after = await (await client.get(f"/desk/api/tickets/{first.id}/messages")).json()
+        assert after["messages"] == ended["messages"]
+        assert "hemmelige" not in str(after) and "Ola" not in str(after)
+        assert (await client.get(f"/desk/api/tickets/{second.id}/messages")).status == 404
+    finally:
+        await ola.close()  # last: it closes the shared test server too

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 import pytest
+from asyncpg import exceptions as asyncpg_errors
 from sqlalchemy.exc import OperationalError
 
 from bot import chat
@@ -123,10 +124,8 @@ def unreachable():
 async def test_a_briefly_unreachable_database_is_waited_for(client, start, monkeypatch, quick_retries, caplog):
     conversation_id = await start(client)
     original = queries.insert_messages
-    class InternalClientError(Exception):
-        """asyncpg raises its own errors, unwrapped, when PostgreSQL shuts down mid-query."""
-
-    failures = [InternalClientError(), unreachable()]
+    # asyncpg raises its own errors, unwrapped, when PostgreSQL shuts down mid-query.
+    failures = [asyncpg_errors.InternalClientError(), unreachable()]
 
     async def flaky(session, rows):
         if failures:

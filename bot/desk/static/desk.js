@@ -14,7 +14,7 @@
   };
   var SUBSTANCES = { alkohol: "Alkohol", narkotika: "Narkotika", legemidler: "Legemidler", spill: "Pengespill" };
   var REASONS = {
-    crisis: "Krise", request_human: "Ba om veileder", misunderstanding: "Boten forstod ikke",
+    crisis: "Krise", request_human: "Ba om veileder", misunderstood: "Boten forstod ikke",
     no_recommendation: "Spørsmål uten anbefaling"
   };
   var SENDERS = { user: "Personen", counsellor: "Deg", bot: "Boten" };
@@ -227,7 +227,11 @@
       try { onFrame(JSON.parse(event.data)); } catch (e) { /* ignore a broken frame */ }
     });
     socket.addEventListener("open", loadQueue);
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
+      // 4401: this sign-in has ended (signed out, expired, or the account removed).
+      if (event.code === 4401) { window.location.href = "/desk/login"; return; }
+      // 4409: the desk was opened in a newer tab, which gets the pushes from now on.
+      if (event.code === 4409) { setStatus("Desken er åpnet i en nyere fane. Last inn siden på nytt for å bruke den her."); return; }
       setStatus("Forbindelsen ble brutt. Kobler til igjen …");
       window.setTimeout(connect, 3000);
     });
