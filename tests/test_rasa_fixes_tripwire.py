@@ -164,10 +164,10 @@ def test_settings_are_on_by_default():
 
 
 def test_every_setting_is_documented():
-    readme = (PROJECT_ROOT / "README.md").read_text()
+    configuration = (PROJECT_ROOT / "docs" / "configuration.md").read_text()
     example = (PROJECT_ROOT / ".env.example").read_text()
     for fix in all_fixes():
-        assert f"`{fix.setting}`" in readme, fix.setting
+        assert f"`{fix.setting}`" in configuration, fix.setting
         assert f"{fix.setting}=" in example, fix.setting
 
 
