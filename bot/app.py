@@ -51,6 +51,8 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.COMPACTOR] = TrackerCompactor(tracker_engine)
     # On PostgreSQL, deleted rows leave the tables' pages at a VACUUM soon after the deletion.
     app[keys.VACUUM] = DeletionVacuum([(engine, GATEWAY_TABLES), (tracker_engine, TRACKER_TABLES)])
+    # Once at start too: a deletion just before a restart may not have had its VACUUM.
+    app[keys.VACUUM].mark()
     vacuuming = asyncio.create_task(app[keys.VACUUM].work())
     yield
     # Turns whose replies went out may still be storing their transcript.

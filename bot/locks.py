@@ -103,8 +103,13 @@ class ConversationLocks:
             del self._locks[conversation_id]
 
     async def drain(self) -> None:
-        """Wait for all handed-over work (at shutdown, before the database closes)."""
-        while self._handed_over:
+        """Wait for all handed-over work (at shutdown, before the database closes).
+
+        Until the work that is still running, not until the set is empty: a finished task
+        leaves the set in its done callback, which runs only when the loop gets a turn, and
+        since Python 3.12 a gather of finished tasks returns without giving it one (waiting
+        for an empty set spun the loop for ever when shutdown came just as work finished)."""
+        while any(not task.done() for task in self._handed_over):
             await asyncio.gather(*self._handed_over, return_exceptions=True)
 
     def __len__(self) -> int:

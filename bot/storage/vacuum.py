@@ -6,15 +6,16 @@ deletion of a conversation (the person's "Slett samtalen", the retention job) th
 tables that held its rows are vacuumed soon after: the gateway's messages, tickets
 and conversations, and Rasa's tracker `events` when the tracker store is PostgreSQL
 too. A burst of deletions (a retention round) gives one VACUUM per table, and the
-retention round waits for its own. VACUUM runs outside a transaction (an autocommit
+retention round waits for its own; the gateway also vacuums once at start, for a
+deletion just before a restart. VACUUM runs outside a transaction (an autocommit
 connection) and takes no lock that keeps turns or Rasa waiting.
 
-What VACUUM does not do (docs/, "What deletion leaves"): the space a removed row
-took in its page is marked free, not overwritten, so its bytes stay in the data
-file until a new row takes that space; the write-ahead log keeps the row as it
-was written until its segment is recycled and written over; backups keep what
-they copied. VACUUM FULL (a rewrite of the table, with a lock that stops every
-turn meanwhile) is left to the operator.
+What VACUUM does not do (docs/privacy.md): it compacts each page and cuts empty
+pages off the end of the file, but does not zero the free space it leaves, so a
+removed row's bytes can stay in the data file until a new row is written there;
+the write-ahead log keeps the row as it was written until its segment is recycled
+and written over; backups keep what they copied. VACUUM FULL (a rewrite of the
+table, with a lock that stops every turn meanwhile) is left to the operator.
 
 SQLite needs none of this: the gateway's file deletes with secure_delete and a
 checkpoint (bot/storage/engine.py), the tracker file is compacted at every

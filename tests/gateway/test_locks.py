@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 import pytest
 
@@ -121,3 +122,25 @@ async def test_knowledge_is_kept_for_a_limited_number_of_conversations(monkeypat
     for name, expected in (("a", None), ("b", ["b"]), ("c", ["c"]), ("d", ["d"])):
         async with locks.hold(name) as holding:
             assert holding.known == expected
+
+
+async def test_drain_returns_when_work_has_just_finished():
+    """Shutdown just as handed-over work finished, its done callback not yet run: the old
+    `while self._handed_over: await gather(...)` spun for ever (since Python 3.12 a gather
+    of finished tasks never yields to the loop). Run in a thread of its own, so a spin
+    fails the test instead of hanging the run."""
+
+    async def shut_down_as_work_finishes() -> None:
+        locks = ConversationLocks()
+        async with locks.hold("a") as holding:
+            holding.hand_over(lambda: asyncio.sleep(0))
+        [task] = locks._handed_over
+        while not task.done():
+            await asyncio.sleep(0)
+        assert task in locks._handed_over  # finished, its done callback still waiting for the loop
+        await locks.drain()
+
+    worker = threading.Thread(target=asyncio.run, args=(shut_down_as_work_finishes(),), daemon=True)
+    worker.start()
+    await asyncio.to_thread(worker.join, 5)
+    assert not worker.is_alive(), "drain() did not return"
