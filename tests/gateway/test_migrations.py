@@ -16,7 +16,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
@@ -34,9 +33,8 @@ from bot.storage import migrate
 from bot.storage.engine import make_engine, make_migration_engine, make_sessionmaker
 from bot.storage.message_ids import MessageIds
 from bot.storage.models import Conversation, Message
-from services.default_stack import free_port
-from services.postgres import PostgresError, PostgresServer
 from tests.gateway.conftest import GatewayTestServer
+from tests.gateway.postgres_support import postgres_server  # noqa: F401 - fixture
 from tests.skips import missing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -85,22 +83,6 @@ INSERT_ORDER = ["conversations", "counsellors", "messages", "counsellor_sessions
                 "statistics_conversations"]
 
 # ---------------------------------------------------------------- databases
-
-
-@pytest.fixture(scope="module")
-def postgres_server():
-    # Directly under /tmp: the server may run as the postgres user, which must reach the directory.
-    base_dir = Path(tempfile.mkdtemp(prefix="akan-migrations-pg-"))
-    server = PostgresServer(base_dir=base_dir, port=free_port())
-    try:
-        try:
-            server.start()
-        except (PostgresError, OSError) as exc:
-            missing("production", f"PostgreSQL not available: {exc}")
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(base_dir, ignore_errors=True)
 
 
 async def empty_postgres_database(url: str) -> None:
