@@ -31,7 +31,7 @@ from actions.answer_text import (
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
 from actions.conversation import ROLE_STATED_SLOT, last_recommendations, main_entity, role_and_whether_stated
 from actions.knowledge_base import KnowledgeBase
-from actions.labels import ROLE_HEADINGS, TOPIC_PHRASES
+from actions.labels import ROLE_HEADINGS, ROLE_WELCOMES, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
 from akan_contract import payloads
 from akan_contract.taxonomy import TOPICS
@@ -40,13 +40,18 @@ ASK_ROLE = (
     "Så jeg kan gi deg rådene som passer for deg: hvem spør du som? "
     "Du trenger ikke si mer enn det."
 )
-ASK_TOPIC = "Hva gjelder det? Skriv med egne ord, eller velg et tema."
+ASK_TOPIC = "Hva gjelder det? Fortell gjerne med egne ord, eller velg et tema under. Du kan også snakke med en veileder."
 MORE_PAYLOAD = "/more_advice"
 MORE_BUTTON = {"title": "Vis flere råd", "payload": MORE_PAYLOAD}
 COUNSELLOR_OFFER = (
     "Dette er spørsmål der det lønner seg å snakke med en veileder, som kan se på akkurat din situasjon. "
     "Vil du det?"
 )
+
+
+def ask_topic(dispatcher: CollectingDispatcher, role: str) -> None:
+    """The role is known, what it is about is not: a kind word for that role, then the question."""
+    dispatcher.utter_message(text=f"{ROLE_WELCOMES[role]} {ASK_TOPIC}", buttons=[*topic_buttons(), COUNSELLOR_BUTTON])
 
 
 def recommendations_payload(role: Optional[str], topic: str, substance: Optional[str], points: list[Point]) -> dict:
@@ -134,7 +139,7 @@ class ActionAnswerAdvice(Action):
         elif not role:
             dispatcher.utter_message(text=ASK_ROLE, buttons=role_buttons())
         elif not topic:
-            dispatcher.utter_message(text=ASK_TOPIC, buttons=topic_buttons())
+            ask_topic(dispatcher, role)
         else:
             text, shown, more = first_reply(role, topic, cell_points(kb, role, topic, substance), with_sources)
             dispatcher.utter_message(
@@ -159,8 +164,11 @@ class ActionMoreAdvice(Action):
         if named - {role, topic}:
             # "Flere råd til meg som kollega?" names another cell: answer that one from the start.
             return ActionAnswerAdvice().run(dispatcher, tracker, domain)
-        if not role or not topic:
-            dispatcher.utter_message(text=ASK_TOPIC if role else ASK_ROLE, buttons=topic_buttons() if role else role_buttons())
+        if not role:
+            dispatcher.utter_message(text=ASK_ROLE, buttons=role_buttons())
+            return []
+        if not topic:
+            ask_topic(dispatcher, role)
             return []
         if kb.routes_to_counsellor(role, topic):
             dispatcher.utter_message(text=COUNSELLOR_OFFER, buttons=[COUNSELLOR_BUTTON, *topic_buttons(exclude=topic)])

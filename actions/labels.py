@@ -14,6 +14,17 @@ ROLE_HEADINGS = {
     "behandler": "Til deg som behandler eller fastlege",
 }
 
+# The first words to someone whose role is known but not yet what they want to know.
+ROLE_WELCOMES = {
+    "leder": "Som leder har du en viktig rolle her, og det er bra at du søker råd.",
+    "kollega": "Det er fint at du bryr deg om en kollega.",
+    "parorende": "Det kan være tungt å stå nær noen som sliter med dette, og det er godt at du spør.",
+    "selv": "Takk for at du skriver. Det er et godt steg å spørre, og du er anonym her.",
+    "bht": "Takk for at du tar kontakt.",
+    "ansattrepresentant": "Takk for at du tar kontakt. Du har en viktig rolle på arbeidsplassen.",
+    "behandler": "Takk for at du tar kontakt.",
+}
+
 ROLE_BUTTONS = {
     "leder": "Jeg er leder eller HR",
     "kollega": "Jeg er kollega",
@@ -46,5 +57,5 @@ TOPIC_BUTTONS = {
     "juridisk": "Juridiske spørsmål",
 }
 
-assert set(ROLE_HEADINGS) == set(ROLE_BUTTONS) == set(ROLES)
+assert set(ROLE_HEADINGS) == set(ROLE_WELCOMES) == set(ROLE_BUTTONS) == set(ROLES)
 assert set(TOPIC_PHRASES) == set(TOPIC_BUTTONS) == set(TOPICS)

@@ -6,10 +6,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import ActionAnswerAdvice, ActionMoreAdvice
 from actions.answer_text import cell_points
+from actions.buttons import COUNSELLOR_PAYLOAD
 from actions.crisis import ActionCrisis
 from actions.greeting import ActionGreet
 from actions.handoff import ActionRequestHuman
 from actions.knowledge_base import ROLES, TOPICS
+from actions.labels import ROLE_WELCOMES
 from actions.misunderstanding import ActionMisunderstood
 from actions.shared_knowledge import knowledge_base
 from actions.yes_no import ActionAffirm, ActionDeny
@@ -141,8 +143,20 @@ def test_missing_topic_is_asked_with_topic_buttons():
     tracker = make_tracker("jeg er verneombud", entities=[entity("role", "ansattrepresentant")])
     messages, events = run(ActionAnswerAdvice(), tracker)
     assert "Hva gjelder det" in messages[0]["text"]
-    assert len(messages[0]["buttons"]) == len(TOPICS)
+    assert messages[0]["text"].startswith(ROLE_WELCOMES["ansattrepresentant"])
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert len(payloads) == len(TOPICS) + 1 and payloads[-1] == COUNSELLOR_PAYLOAD
     assert slots_after(tracker, events)["role"] == "ansattrepresentant"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_known_role_without_a_topic_gets_a_kind_word_for_that_role_and_a_counsellor(role):
+    tracker = make_tracker("mannen min drikker hver kveld, hva kan jeg gjøre?", entities=[entity("role", role)])
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    assert messages[0]["text"].startswith(ROLE_WELCOMES[role])
+    assert "veileder" in messages[0]["text"]
+    assert COUNSELLOR_PAYLOAD in [b["payload"] for b in messages[0]["buttons"]]
+    assert len(set(ROLE_WELCOMES.values())) >= 5  # not one text for all
 
 
 def test_role_carries_over_from_slot_and_topic_from_message():
