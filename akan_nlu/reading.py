@@ -14,6 +14,7 @@ from akan_nlu.sentence_model import NONE, Scores
 DEFAULT_CRISIS_THRESHOLD = 0.5
 DEFAULT_HUMAN_THRESHOLD = 0.6
 DEFAULT_LABEL_THRESHOLD = 0.0
+ADVICE_INTENT = "ask_advice"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Thresholds:
     # "none" but it reaches this probability (0 = never: "none" wins when it is the most probable).
     role_over_none: float = 0.2
     topic_over_none: float = 0.2
+    # The same for the topic of a request for advice: such a question is almost always about
+    # something, so a weaker topic is given rather than asking "what is it about?".
+    advice_topic_over_none: float = 0.1
+
+    def topic_over_none_for(self, intent: Optional[str]) -> float:
+        return self.advice_topic_over_none if intent == ADVICE_INTENT else self.topic_over_none
 
 
 def best_label(scores: Scores, head: str, over_none: float = 0.0) -> tuple[Optional[str], float]:
@@ -60,11 +67,13 @@ class Reading:
 
 
 def read(
-    scores: Scores, stated_role: Optional[str], crisis_pattern: bool, human_pattern: bool, thresholds: Thresholds
+    scores: Scores, stated_role: Optional[str], crisis_pattern: bool, human_pattern: bool, thresholds: Thresholds,
+    intent: Optional[str] = None,
 ) -> Reading:
-    """Combine as the Rasa components do: stated role first; crisis outranks a human request."""
+    """Combine as the Rasa components do: stated role first; crisis outranks a human request.
+    `intent` is the message's intent as the intent classifier gave it (it sets the topic's threshold)."""
     role = stated_role or best_label(scores, "role", thresholds.role_over_none)[0]
-    topic = best_label(scores, "topic", thresholds.topic_over_none)[0]
+    topic = best_label(scores, "topic", thresholds.topic_over_none_for(intent))[0]
     crisis, _ = flag(crisis_pattern, scores.flags.get("crisis"), thresholds.crisis)
     human, _ = flag(human_pattern, scores.flags.get("human"), thresholds.human)
     return Reading(role=role, topic=topic, crisis=crisis, human=human and not crisis)

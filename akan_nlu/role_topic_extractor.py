@@ -27,14 +27,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
-from akan_nlu.reading import DEFAULT_LABEL_THRESHOLD, best_label
+from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, best_label
 from akan_nlu.self_identification import SelfIdentification
 from akan_nlu.sentence_classifier import scores_of
 from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
-ASK_ADVICE = "ask_advice"
+ASK_ADVICE = ADVICE_INTENT
 # "hvordan kan jeg spørre hvordan det går?" can read as a question about the bot.
 UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope", "capabilities"}
 EXPLICIT_KEY = "explicit"
@@ -51,6 +51,7 @@ class RoleTopicExtractor(StatelessComponent):
             "lexicon_path": None,
             "role_over_none": DEFAULT_LABEL_THRESHOLD,
             "topic_over_none": DEFAULT_LABEL_THRESHOLD,
+            "advice_topic_over_none": DEFAULT_LABEL_THRESHOLD,
         }
 
     def __init__(self, config: Dict[Text, Any], self_identification: Optional[SelfIdentification] = None) -> None:
@@ -61,6 +62,7 @@ class RoleTopicExtractor(StatelessComponent):
             "topic": float(config.get("topic_over_none", DEFAULT_LABEL_THRESHOLD)),
             "substance": DEFAULT_LABEL_THRESHOLD,
         }
+        self._advice_topic_over_none = float(config.get("advice_topic_over_none", DEFAULT_LABEL_THRESHOLD))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -78,7 +80,10 @@ class RoleTopicExtractor(StatelessComponent):
             found.append(_entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True))
         scores = scores_of(message)
         if scores is not None:
+            asks_advice = current_intent(message) == ASK_ADVICE
             for head, over_none in self._over_none.items():
+                if head == "topic" and asks_advice:
+                    over_none = self._advice_topic_over_none
                 value, probability = best_label(scores, head, over_none)
                 if value and not (head == "role" and stated and stated.role == value):
                     entity = _entity(head, value, probability, text)

@@ -40,9 +40,12 @@ class Explicit:
 def readings(
     model: SentenceModel, texts: Sequence[str], explicit: Explicit, thresholds: Thresholds,
     normalised: Optional[Sequence[str]] = None, use_explicit: bool = True,
+    intents: Optional[Sequence[Optional[str]]] = None,
 ) -> list[Reading]:
+    """`intents`: each message's intent; here the labelled one stands in for the intent classifier's."""
     out = []
-    for text, scores in zip(texts, model.predict(texts, normalised)):
+    intents = intents or [None] * len(texts)
+    for text, scores, intent in zip(texts, model.predict(texts, normalised), intents):
         stated = explicit.roles.find(text) if use_explicit else None
         out.append(read(
             scores,
@@ -50,6 +53,7 @@ def readings(
             use_explicit and explicit.crisis.category(text) is not None,
             use_explicit and explicit.human.matches(text),
             thresholds,
+            intent,
         ))
     return out
 
@@ -96,7 +100,8 @@ def cross_validate(
             train = rng.sample(train, max(1, int(len(train) * fraction)))
         model = SentenceModel(settings).fit([examples[i] for i in train], [normalised[i] for i in train])
         held = [examples[i] for i in test]
-        found = readings(model, [e.text for e in held], explicit, thresholds, [normalised[i] for i in test], use_explicit)
+        found = readings(model, [e.text for e in held], explicit, thresholds, [normalised[i] for i in test], use_explicit,
+                         [e.intent for e in held])
         total = add(total, figures(held, found))
     return total
 

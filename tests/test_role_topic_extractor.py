@@ -1,12 +1,15 @@
 """Self-identification and the role/topic entities built from the classifiers' scores."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.human_request_detector import HumanRequestDetector
 from akan_nlu.intent_override import set_intent
-from akan_nlu.reading import best_label
+from akan_nlu.reading import Thresholds, best_label
 from akan_nlu.role_topic_extractor import RoleTopicExtractor
 from akan_nlu.self_identification import SelfIdentification, SelfIdentificationError
 from akan_nlu.sentence_classifier import SCORES
@@ -79,6 +82,25 @@ def test_stated_role_comes_first_and_is_explicit_then_the_learned_one():
     assert roles == [("ansattrepresentant", True), ("leder", False)]
     assert [e["value"] for e in entities if e["entity"] == "topic"] == ["signaler"]
     assert [e["value"] for e in entities if e["entity"] == "substance"] == ["alkohol"]
+
+
+@pytest.mark.parametrize("intent, topic", [("ask_advice", "signaler"), ("more_advice", None), ("thank", None)])
+def test_a_request_for_advice_takes_a_weaker_topic_than_other_intents(intent, topic):
+    extractor = RoleTopicExtractor({"topic_over_none": 0.2, "advice_topic_over_none": 0.1})
+    message = _parsed("hva gjør jeg?", scores({"none": 1.0}, {"none": 0.8, "signaler": 0.15, "policy": 0.05}), intent=intent)
+    entities = extractor.process([message])[0].get("entities")
+    assert [e["value"] for e in entities if e["entity"] == "topic"] == ([topic] if topic else [])
+
+
+def test_the_thresholds_the_evaluation_reads_by_are_those_in_config_yml():
+    """The cross-validation decides through akan_nlu.reading.Thresholds: it must measure what runs."""
+    pipeline = {c["name"].rsplit(".", 1)[-1]: c for c in yaml.safe_load(Path("config.yml").read_text())["pipeline"]}
+    t = Thresholds()
+    assert pipeline["CrisisDetector"]["threshold"] == t.crisis
+    assert pipeline["HumanRequestDetector"]["threshold"] == t.human
+    extractor = pipeline["RoleTopicExtractor"]
+    assert (extractor["role_over_none"], extractor["topic_over_none"], extractor["advice_topic_over_none"]) == (
+        t.role_over_none, t.topic_over_none, t.advice_topic_over_none)
 
 
 def test_an_unplaced_message_that_shows_a_role_is_a_request_for_advice():
