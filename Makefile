@@ -83,7 +83,7 @@ $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
 	@mkdir -p models
 	@mkdir -p $(VAR_DIR)
 	@start=$$(date +%s); \
-	flock models/.train.lock $(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
+	flock models/.train.lock $(RASA) train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
 	echo $$(( $$(date +%s) - start )) > $(VAR_DIR)/train-seconds
 	@touch $@
 
