@@ -34,6 +34,8 @@ STATED = SelfIdentification.load()
         ("jeg er sykepleier i bedriftshelsetjenesten", "bht"),
         ("jeg jobber i BHT og har et spørsmål", "bht"),
         ("eg er rådgjevar i bedriftshelsetenesta", "bht"),
+        ("Eg er bedriftssjukepleiar og skal halde eit kurs", "bht"),
+        ("eg er avdelingsleiar på eit lager", "leder"),
     ],
 )
 def test_stated_roles(text, role):
@@ -45,6 +47,8 @@ def test_stated_roles(text, role):
     [
         "mannen min jobber som leder", "jeg er redd for kollegaen min", "lederen min vil snakke med meg",
         "jeg er sint på lederen min", "jeg jobber hos en leder som drikker",
+        # a nurse is not a leader because nynorsk "sjukepleiar" ends in "leiar"
+        "eg er sjukepleiar på ein sengepost", "eg er hjelpepleiar",
     ],
 )
 def test_a_role_someone_else_has_is_not_a_statement(text):
