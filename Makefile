@@ -14,6 +14,7 @@ TRACKER_DB_URL ?= sqlite:///$(abspath $(VAR_DIR))/tracker.db
 ifeq ($(strip $(RASA_TOKEN)),)
 RASA_TOKEN := $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 endif
+# RASA_TOKEN reaches every process in its environment, never on a command line (services/rasa_launcher.py).
 # Nothing may call home at run time: no telemetry, no error reports to Rasa.
 RASA_TELEMETRY_ENABLED := false
 export VAR_DIR RASA_PORT ACTIONS_PORT TRACKER_DB_URL RASA_TOKEN RASA_TELEMETRY_ENABLED
@@ -81,8 +82,8 @@ nlp: $(SPACY_MODEL) ## Build the blank Norwegian spaCy pipeline Rasa loads
 
 $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
 	@mkdir -p models
-	@mkdir -p $(VAR_DIR)
-	@start=$$(date +%s); \
+	@umask 077; mkdir -p $(VAR_DIR)
+	@umask 077; start=$$(date +%s); \
 	flock models/.train.lock $(RASA) train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
 	echo $$(( $$(date +%s) - start )) > $(VAR_DIR)/train-seconds
 	@touch $@
@@ -97,8 +98,8 @@ ifeq ($(PROFILE),production)
 run: run-prod
 else
 run: $(MODEL) $(GATEWAY_VENV)/.installed ## Start Rasa, the action server and the gateway; prints the URL (Ctrl-C stops all)
-	@mkdir -p $(VAR_DIR)/logs
-	@port=$${GATEWAY_PORT:-8080}; \
+	@umask 077; mkdir -p $(VAR_DIR)/logs
+	@umask 077; port=$${GATEWAY_PORT:-8080}; \
 	$(VENV)/bin/honcho start -f Procfile & pid=$$!; \
 	trap 'kill -TERM $$pid 2>/dev/null; wait $$pid 2>/dev/null' INT TERM; \
 	for i in $$(seq 300); do \
@@ -111,8 +112,8 @@ run: $(MODEL) $(GATEWAY_VENV)/.installed ## Start Rasa, the action server and th
 endif
 
 run-prod: $(MODEL) $(GATEWAY_VENV)/.installed ## Production profile: PostgreSQL, Redis, RASA_REPLICAS Rasa servers, actions, gateway; prints the URL
-	@mkdir -p $(VAR_DIR)/production
-	$(PY) -m services
+	@umask 077; mkdir -p $(VAR_DIR)/production
+	umask 077; $(PY) -m services
 
 # pytest in both environments: Rasa's tests in .venv, the gateway's ($(GATEWAY_TESTS)) in
 # .venv-gateway. Both always run; the target fails when either does. $(1): pytest's options.
@@ -134,22 +135,22 @@ test-fast: install ## pytest without the live, browser and production groups (no
 	$(call pytest_both,-m "not live and not browser and not production")
 
 story-test: $(MODEL)
-	$(PY) -m services.rasa_launcher test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
+	umask 077; $(PY) -m services.rasa_launcher test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(VAR_DIR)/results
 
 test: $(MODEL) validate unit-test story-test ## Run every test: data validation, pytest, conversation tests
 
 # Options for python -m evaluation, e.g. EVAL_ARGS="--ablation" or "--misses" (never shown for a sealed set).
 EVAL_ARGS ?=
 eval: $(MODEL) ## Score the model and a TF-IDF baseline on every set; cross-validation, learning curve, budgets
-	@mkdir -p $(VAR_DIR)/logs
-	@set -e; start=$$(date +%s); \
-	$(PY) -m services.rasa_launcher run --enable-api --auth-token "$(RASA_TOKEN)" -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
+	@umask 077; mkdir -p $(VAR_DIR)/logs
+	@set -e; umask 077; start=$$(date +%s); \
+	$(PY) -m services.rasa_launcher run --enable-api -i 127.0.0.1 -p $(EVAL_PORT) --model $(MODEL) \
 	  >$(VAR_DIR)/logs/eval-rasa.log 2>&1 & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
 	RASA_URL=http://127.0.0.1:$(EVAL_PORT) RASA_PID=$$pid $(PY) -m evaluation --wait-for-rasa 300 $(EVAL_ARGS); \
 	echo "make eval took $$(( $$(date +%s) - start )) s (budget ≤ 300 s, Rasa's start included)"
 
 answers: $(VENV)/.installed ## Write every role × topic reply (first and "Vis flere råd") to $(VAR_DIR)/answers.md
-	$(PY) -m answer_review --out $(VAR_DIR)/answers.md
+	umask 077; $(PY) -m answer_review --out $(VAR_DIR)/answers.md
 
 # Options for python -m bench, e.g. BENCH_ARGS="--profile default --quick --json var/bench.json".
 BENCH_ARGS ?=
@@ -160,11 +161,11 @@ names: $(GATEWAY_VENV)/.installed ## Regenerate the scrubber's name list (bot/pr
 	$(GATEWAY_PY) -m bot.scrubber_names
 
 bench: $(MODEL) $(GATEWAY_VENV)/.installed ## Load test, both profiles: gateway vs Rasa alone, capacity, long conversation, memory (~10 min)
-	$(PY) -m bench $(BENCH_ARGS)
+	umask 077; $(PY) -m bench $(BENCH_ARGS)
 
 shell: $(MODEL) ## Chat with the bot in the terminal (uses the running action server, or starts one)
-	@mkdir -p $(VAR_DIR)/logs
-	@if curl -fs "http://127.0.0.1:$(ACTIONS_PORT)/health" >/dev/null 2>&1; then pid=; \
+	@umask 077; mkdir -p $(VAR_DIR)/logs
+	@umask 077; if curl -fs "http://127.0.0.1:$(ACTIONS_PORT)/health" >/dev/null 2>&1; then pid=; \
 	else $(PY) -m actions.server >$(VAR_DIR)/logs/actions-shell.log 2>&1 & pid=$$!; fi; \
 	trap '[ -n "$$pid" ] && kill $$pid' EXIT; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml -p $(SHELL_PORT)

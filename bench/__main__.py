@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with running_stack(profile, var_root / profile, replicas=args.replicas) as stack:
                 log(f"  ready: gateway {stack.gateway_url}, Rasa {', '.join(stack.rasa_urls)}")
-                result = asyncio.run(run_plan(stack.gateway_url, stack.rasa_urls, stack.pids(), plan, log=log))
+                result = asyncio.run(run_plan(stack.gateway_url, stack.rasa_urls, stack.rasa_token, stack.pids(), plan, log=log))
         except Exception as exc:  # a stack that does not start is the one thing we report and fail on
             log(f"  the {profile} profile could not be measured: {exc}")
             report["profiles"][profile] = {"error": str(exc)}

@@ -1,5 +1,5 @@
 """The load generator: simulated conversations against one target (the gateway API or
-Rasa's REST channel), in the shapes the targets are stated in.
+Rasa's gateway channel), in the shapes the targets are stated in.
 
 Every latency is one user message: from sending it to having read the whole reply.
 Opening a conversation (the greeting) is load too but is not counted as a message.
@@ -35,9 +35,11 @@ class Target(Protocol):
         """Send one message and wait for the whole reply; TurnFailed when there is none."""
 
 
-async def _post_json(session: aiohttp.ClientSession, url: str, body: dict, expected: int) -> object:
+async def _post_json(
+    session: aiohttp.ClientSession, url: str, body: dict, expected: int, headers: dict[str, str] | None = None,
+) -> object:
     try:
-        async with session.post(url, json=body, timeout=REQUEST_TIMEOUT) as response:
+        async with session.post(url, json=body, headers=headers, timeout=REQUEST_TIMEOUT) as response:
             data = await response.json(content_type=None)
             if response.status != expected:
                 raise TurnFailed(f"HTTP {response.status}")
@@ -67,17 +69,21 @@ class GatewayTarget:
 
 @dataclass
 class RasaTarget:
-    """Rasa's REST channel directly, as the gateway calls it; conversations are spread
-    over the replicas as the gateway spreads them."""
+    """Rasa's gateway channel directly, as the gateway calls it (with its secret, RASA_TOKEN);
+    conversations are spread over the replicas as the gateway spreads them."""
 
     urls: Sequence[str]
+    token: str
     name: str = "rasa"
 
     def _webhook(self, conversation_id: str) -> str:
-        return f"{self.urls[uuid.UUID(conversation_id).int % len(self.urls)]}/webhooks/rest/webhook"
+        return f"{self.urls[uuid.UUID(conversation_id).int % len(self.urls)]}/webhooks/gateway/webhook"
 
     async def _turn(self, session: aiohttp.ClientSession, conversation_id: str, text: str) -> None:
-        data = await _post_json(session, self._webhook(conversation_id), {"sender": conversation_id, "message": text}, 200)
+        data = await _post_json(
+            session, self._webhook(conversation_id), {"sender": conversation_id, "message": text}, 200,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         if not isinstance(data, list) or not data:
             raise TurnFailed("no reply")
 

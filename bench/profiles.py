@@ -24,6 +24,7 @@ BENCH_ENV = {
 class RunningStack:
     gateway_url: str
     rasa_urls: list[str]
+    rasa_token: str
     pids: Callable[[], dict[str, int]]
 
 
@@ -40,7 +41,7 @@ def running_stack(profile: str, var_dir: Path, replicas: int = 2) -> Iterator[Ru
         stack = DefaultStack(var_dir, extra_env=BENCH_ENV)
         stack.start()
         try:
-            yield RunningStack(stack.url, stack.rasa_urls, stack.pids)
+            yield RunningStack(stack.url, stack.rasa_urls, stack.token, stack.pids)
         finally:
             stack.stop()
     elif profile == "production":
@@ -48,7 +49,7 @@ def running_stack(profile: str, var_dir: Path, replicas: int = 2) -> Iterator[Ru
 
         stack = start_production_stack(var_dir, replicas=replicas, extra_env=BENCH_ENV, ports=StackPorts.free(replicas))
         try:
-            yield RunningStack(stack.gateway_url, stack.rasa_urls, stack.pids)
+            yield RunningStack(stack.gateway_url, stack.rasa_urls, stack.token, stack.pids)
         finally:
             stack.stop()
     else:

@@ -80,9 +80,10 @@ async def chat_side_by_side(targets: Sequence[load.Target], into: Mapping[str, l
 
 
 async def run_plan(
-    gateway_url: str, rasa_urls: Sequence[str], pids: Mapping[str, int], plan: Plan, seed: int = 2026, log=print
+    gateway_url: str, rasa_urls: Sequence[str], rasa_token: str, pids: Mapping[str, int], plan: Plan, seed: int = 2026,
+    log=print,
 ) -> dict:
-    targets = [load.RasaTarget(list(rasa_urls)), load.GatewayTarget(gateway_url)]
+    targets = [load.RasaTarget(list(rasa_urls), rasa_token), load.GatewayTarget(gateway_url)]
     both = " and ".join(t.name for t in targets)
     result: dict = {"load_before": os.getloadavg()}
     async with MemorySampler(pids) as memory:

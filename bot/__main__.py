@@ -1,6 +1,7 @@
 """`python -m bot`: run the gateway with settings from the environment.
 `python -m bot counsellor add NAME` (and `list`, `remove NAME`): desk accounts.
-`python -m bot db upgrade` (and `current`, `revision -m WHAT`): the database's schema."""
+`python -m bot db upgrade` (and `current`, `revision -m WHAT`): the database's schema.
+Every command creates its files private (umask 077): databases and logs hold transcripts."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,9 @@ from bot.desk import cli
 from bot.logs import RUNNER_OPTIONS, configure_logging
 from bot.settings import Settings
 from bot.storage import migrate
+
+# Files 0600, directories 0700, whoever starts the process.
+UMASK = 0o077
 
 
 def run_gateway() -> None:
@@ -36,6 +40,7 @@ def run_gateway() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(UMASK)
     parser = argparse.ArgumentParser(prog="python -m bot", description="Akan-veilederen's gateway (no command: run it)")
     commands = parser.add_subparsers(dest="command")
     cli.add_parser(commands)

@@ -1,4 +1,7 @@
-"""Talking to Rasa's REST channel and checking that Rasa and the action server answer.
+"""Talking to Rasa's gateway channel and checking that Rasa and the action server answer.
+
+Rasa answers the gateway only: its channel (rasa_runtime/channels/gateway.py) and its
+HTTP API both want RASA_TOKEN in an `Authorization: Bearer` header, never in the URL.
 
 With several Rasa servers (replicas sharing one tracker store and lock store), a
 conversation always goes to the same one: rendezvous hashing of its id ranks the
@@ -24,6 +27,8 @@ HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=3)
 RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
 # How long a server that refused a connection is passed over before it is tried again.
 DOWN_SECONDS = 5.0
+# Rasa's channel for the gateway (credentials.yml: rasa_runtime.channels.gateway.GatewayInput).
+WEBHOOK_PATH = "/webhooks/gateway/webhook"
 
 
 class RasaUnavailable(Exception):
@@ -74,7 +79,7 @@ class RasaClient:
         token: str = "",
     ) -> None:
         self._session = session
-        self._token = token
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._urls = tuple(url.rstrip("/") for url in urls)
         self._actions_url = actions_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
@@ -108,7 +113,9 @@ class RasaClient:
 
     async def _post(self, url: str, body: dict) -> list:
         try:
-            async with self._session.post(f"{url}/webhooks/rest/webhook", json=body, timeout=self._timeout) as response:
+            async with self._session.post(
+                f"{url}{WEBHOOK_PATH}", json=body, headers=self._headers, timeout=self._timeout
+            ) as response:
                 if response.status != 200:
                     logger.warning("rasa_error status=%s", response.status)
                     raise RasaUnavailable()
@@ -125,9 +132,11 @@ class RasaClient:
     async def _api_post(self, conversation_id: str, path: str, body: dict | list) -> dict:
         """POST to Rasa's HTTP API (needs RASA_TOKEN) on the server the conversation uses now."""
         url = f"{self._candidates(conversation_id)[0]}/conversations/{conversation_id}/{path}"
-        params = {"token": self._token, "include_events": "NONE"}
+        params = {"include_events": "NONE"}
         try:
-            async with self._session.post(url, json=body, params=params, timeout=self._timeout) as response:
+            async with self._session.post(
+                url, json=body, params=params, headers=self._headers, timeout=self._timeout
+            ) as response:
                 if response.status != 200:
                     logger.warning("rasa_api_error path=%s status=%s", path, response.status)
                     raise RasaUnavailable()

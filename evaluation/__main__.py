@@ -14,7 +14,6 @@ import os
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -46,13 +45,14 @@ async def _parse_all(url: str, token: Optional[str], texts: Sequence[str]) -> tu
     """Ask ``/model/parse`` for every text, a few at a time; also report which model answered."""
     import aiohttp  # Installed with Rasa; imported late so --no-rasa does not need it.
 
-    params = {"token": token} if token else {}
+    # In a header: Rasa (rasa_runtime/fixes/api_token_header.py) refuses a token in the URL.
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     semaphore = asyncio.Semaphore(CONCURRENCY)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
 
     async def check(response: "aiohttp.ClientResponse", what: str) -> Any:
         if response.status in (401, 403):
-            raise RasaError(f"Rasa refused {what} (HTTP {response.status}): set RASA_TOKEN to the server's --auth-token")
+            raise RasaError(f"Rasa refused {what} (HTTP {response.status}): set RASA_TOKEN to the server's token")
         if response.status != 200:
             body = (await response.text())[:300]
             raise RasaError(f"Rasa answered {what} with HTTP {response.status}: {body}")
@@ -62,14 +62,14 @@ async def _parse_all(url: str, token: Optional[str], texts: Sequence[str]) -> tu
 
         async def parse(text: str) -> dict:
             async with semaphore:
-                async with session.post(f"{url}/model/parse", json={"text": text}, params=params) as resp:
+                async with session.post(f"{url}/model/parse", json={"text": text}, headers=headers) as resp:
                     result = await check(resp, "/model/parse")
             if not isinstance(result, dict):
                 raise RasaError("Rasa's /model/parse did not return a JSON object")
             return result
 
         try:
-            async with session.get(f"{url}/status", params=params) as resp:
+            async with session.get(f"{url}/status", headers=headers) as resp:
                 status = await check(resp, "/status")
             model_file = status.get("model_file") if isinstance(status, dict) else None
             results = await asyncio.gather(*(parse(t) for t in texts))
@@ -83,11 +83,11 @@ async def _parse_all(url: str, token: Optional[str], texts: Sequence[str]) -> tu
 
 def wait_for_rasa(url: str, token: Optional[str], seconds: float, pid: Optional[int]) -> None:
     """Wait until Rasa answers /status (it loads while the baseline trains); RasaError if it never does."""
-    query = "?" + urllib.parse.urlencode({"token": token}) if token else ""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/status{query}", timeout=5) as response:
+            with urllib.request.urlopen(urllib.request.Request(f"{url}/status", headers=headers), timeout=5) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
@@ -20,13 +19,13 @@ TRAIN_SECONDS = 300.0
 
 def parse_latencies_ms(url: str, token: Optional[str], texts: Sequence[str]) -> list[float]:
     """Each text parsed alone, one after another, as a single visitor's message would be."""
-    query = "?" + urllib.parse.urlencode({"token": token}) if token else ""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
     timings = []
     for text in texts:
         request = urllib.request.Request(
-            f"{url}/model/parse{query}",
+            f"{url}/model/parse",
             data=json.dumps({"text": text}).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **auth},
         )
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from services.private_files import UMASK, open_private, private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL = PROJECT_ROOT / "models" / "akan.tar.gz"
 # Variables of an outer shell that would point the processes at another stack.
@@ -81,11 +83,13 @@ def actions_command() -> list[str]:
     return [rasa_python(), "-m", "actions.server"]
 
 
-def rasa_command(port: int, token: str, log_file: Path, endpoints: str = "endpoints.yml", model: Path = MODEL) -> list[str]:
-    """`rasa run` through services.rasa_launcher (as the Procfile starts it)."""
+def rasa_command(port: int, log_file: Path, endpoints: str = "endpoints.yml", model: Path = MODEL) -> list[str]:
+    """`rasa run` through services.rasa_launcher (as the Procfile starts it). The API token
+    and the channel's secret are no argument: the launcher and the channel read RASA_TOKEN
+    from the environment, so no secret is on any command line."""
     return [
         rasa_python(), "-m", "services.rasa_launcher", "run", "--model", str(model), "--endpoints", endpoints,
-        "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(port), "--enable-api", "--auth-token", token, "--log-file", str(log_file),
+        "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(port), "--enable-api", "--log-file", str(log_file),
     ]
 
 
@@ -100,27 +104,29 @@ def migrate_command() -> list[str]:
 def upgrade_gateway_database(env: Mapping[str, str], log_path: Path) -> None:
     """`python -m bot db upgrade` with the stack's environment, before the gateway starts
     (as the Procfile does); StackError with its output if it fails."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
-        result = subprocess.run(migrate_command(), cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
+    private_dir(log_path.parent)
+    with open_private(log_path) as log:
+        result = subprocess.run(
+            migrate_command(), cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT, umask=UMASK,
+        )
     if result.returncode != 0:
         raise StackError(f"the gateway database could not be upgraded; output:\n{log_path.read_text(errors='replace')[-3000:]}")
 
 
 @dataclass
 class ProcessGroup:
-    """Named processes, each in its own session with its output in `log_dir/<name>.out`;
-    stopped together (TERM, then KILL after a grace period)."""
+    """Named processes, each in its own session with its output in `log_dir/<name>.out`
+    and umask 077; stopped together (TERM, then KILL after a grace period)."""
 
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.out", "wb") as log:
+        private_dir(self.log_dir)
+        with open_private(self.log_dir / f"{name}.out", append=False) as log:
             process = subprocess.Popen(
                 list(command), cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, umask=UMASK,
             )
         self.processes[name] = process
         return process
@@ -202,15 +208,15 @@ class DefaultStack:
     def start(self, timeout: float = 300) -> None:
         if not MODEL.exists():
             raise StackError(f"no trained model at {MODEL.relative_to(PROJECT_ROOT)}: run `make train`")
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        logs = self.var_dir / "logs"
+        private_dir(self.var_dir)
+        logs = private_dir(self.var_dir / "logs")
         self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "GATEWAY_PORT": free_port()}
         env = self.env()
         upgrade_gateway_database(env, logs / "migrate.out")
         self.group = ProcessGroup(logs)
         try:
             self.group.start("actions", actions_command(), env)
-            self.group.start("rasa", rasa_command(self.ports["RASA_PORT"], self.token, logs / "rasa.log"), env)
+            self.group.start("rasa", rasa_command(self.ports["RASA_PORT"], logs / "rasa.log"), env)
             self.group.start("gateway", gateway_command(), env)
             self.group.wait_healthy(f"{self.url}/healthz", timeout)
         except BaseException:

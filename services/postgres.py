@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.private_files import PRIVATE_DIR, UMASK, open_private
+
 APP_ROLE = "akan"
 SUPERUSER = "postgres"
 DATABASES = ("tracker", "gateway")
@@ -56,6 +58,18 @@ def _give_to_server_user(path: Path) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
+def let_server_user_through(path: Path) -> None:
+    """As root, let the postgres user pass through the private directory `path` to its
+    cluster below: group postgres, mode 0710 (no one else may enter, and no one may list it)."""
+    if os.geteuid() == 0:
+        try:
+            entry = pwd.getpwnam("postgres")
+        except KeyError:
+            return  # start() says what is missing
+        os.chown(path, -1, entry.pw_gid)
+        os.chmod(path, 0o710)
+
+
 @dataclass
 class PostgresServer:
     """One cluster: `start()` creates it when needed, then `url(database)` gives a service its URL."""
@@ -86,7 +100,7 @@ class PostgresServer:
         result = subprocess.run(
             [str(server_bin_dir() / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-E", "UTF8",
              "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256"],
-            capture_output=True, text=True, **_run_as(),
+            capture_output=True, text=True, umask=UMASK, **_run_as(),
         )
         if result.returncode != 0:
             raise PostgresError(f"initdb failed in {self.data_dir}:\n{result.stderr[-2000:]}")
@@ -95,16 +109,18 @@ class PostgresServer:
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb()
         self.socket_dir.mkdir(exist_ok=True)
+        self.socket_dir.chmod(PRIVATE_DIR)
         _give_to_server_user(self.socket_dir)
         options = {"listen_addresses": "127.0.0.1", "port": str(self.port),
-                   "unix_socket_directories": str(self.socket_dir), **self.settings}
+                   "unix_socket_directories": str(self.socket_dir),
+                   "unix_socket_permissions": "0700", **self.settings}
         command = [str(server_bin_dir() / "postgres"), "-D", str(self.data_dir)]
         for name, value in options.items():
             command += ["-c", f"{name}={value}"]
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        log = open_private(self.log_path) if self.log_path else subprocess.DEVNULL
         try:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **_run_as()
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, umask=UMASK, **_run_as()
             )
         finally:
             if self.log_path:

@@ -21,9 +21,11 @@ Interface for scripts and tests (e.g. `make bench`, tests/production/):
 `ports=StackPorts.free(replicas)` picks free loopback ports (tests); the default
 reads GATEWAY_PORT, RASA_PORT (replica i listens on RASA_PORT + i), ACTIONS_PORT,
 POSTGRES_PORT and REDIS_PORT from the environment. Data lives in
-`<var_dir>/postgres` (kept across runs) and logs in `<var_dir>/logs`. When the
-caller runs as root, `<var_dir>` must be traversable by the `postgres` user (a
-directory under /tmp or /work is; pytest's tmp_path is not).
+`<var_dir>/postgres` (kept across runs) and logs in `<var_dir>/logs`, all 0700/0600
+(services/private_files.py). When the caller runs as root, PostgreSQL runs as the
+`postgres` user: `<var_dir>` (and its parents up to `$VAR_DIR` when it lies inside)
+become 0710 with the postgres group, so that user can pass but no one can list them;
+parents above must be traversable already (/tmp or /work are; pytest's tmp_path is not).
 """
 from __future__ import annotations
 
@@ -40,7 +42,8 @@ from services.default_stack import (
     FOREIGN_ENV, MODEL, PROJECT_ROOT, StackError, actions_command, free_port, gateway_command, http_ok, rasa_command,
     upgrade_gateway_database,
 )
-from services.postgres import PostgresServer
+from services.postgres import PostgresServer, let_server_user_through
+from services.private_files import UMASK, open_private, private_dir
 from services.redis_server import RedisServer
 
 ENDPOINTS = PROJECT_ROOT / "endpoints.production.yml"
@@ -96,9 +99,9 @@ class ManagedProcess:
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        with open(self.log_path, "ab") as log:
+        with open_private(self.log_path) as log:
             self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True, umask=UMASK)
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -196,7 +199,7 @@ class ProductionStack:
             "actions", actions_command(), env, f"{self.actions_url}/health", logs / "actions.out")
         for index, port in enumerate(self.ports.rasa):
             name = f"rasa-{index}"
-            command = rasa_command(port, self.token, logs / f"{name}.log", endpoints=str(ENDPOINTS))
+            command = rasa_command(port, logs / f"{name}.log", endpoints=str(ENDPOINTS))
             self.processes[name] = ManagedProcess(
                 name, command, {**env, "RASA_PORT": str(port)}, f"http://127.0.0.1:{port}/", logs / f"{name}.out")
         self.processes["gateway"] = ManagedProcess(
@@ -232,7 +235,7 @@ class ProductionStack:
         self.start(name)
 
     def start_all(self, timeout: float = 300) -> None:
-        (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
+        private_dir(self.var_dir / "logs")
         self.postgres.start()
         self.redis.start()
         # The gateway's schema, before any process starts (the gateway only checks it).
@@ -251,6 +254,15 @@ class ProductionStack:
         self.postgres.stop()
 
 
+def _on_the_way_to_postgres(var_dir: Path) -> list[Path]:
+    """`var_dir`, and its parents up to `$VAR_DIR` when it lies inside (`make run-prod`,
+    `make bench`): the private directories PostgreSQL's user must pass when we are root."""
+    var_root = Path(os.environ.get("VAR_DIR", "var")).resolve()
+    if var_root not in var_dir.parents:
+        return [var_dir]
+    return [var_dir, *(p for p in var_dir.parents if p == var_root or var_root in p.parents)]
+
+
 def start_production_stack(
     var_dir: Path,
     replicas: int = DEFAULT_REPLICAS,
@@ -262,8 +274,10 @@ def start_production_stack(
     """Start everything and wait until the gateway is healthy; stop what started if that fails."""
     if not MODEL.exists():
         raise StackError(f"no trained model at {MODEL}: run `make train`")
-    var_dir = Path(var_dir).resolve()
-    (var_dir / "logs").mkdir(parents=True, exist_ok=True)
+    var_dir = private_dir(Path(var_dir).resolve())
+    for directory in _on_the_way_to_postgres(var_dir):
+        let_server_user_through(directory)  # as root only: PostgreSQL's user must reach <var_dir>/postgres
+    private_dir(var_dir / "logs")
     ports = ports or StackPorts.from_env(replicas)
     stack = ProductionStack(
         var_dir=var_dir,

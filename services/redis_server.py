@@ -2,7 +2,9 @@
 
 Debian's `redis-server` on 127.0.0.1 and a port we choose, protected mode on, a
 password made new for every RedisServer object, nothing saved to disk (locks
-are short-lived; losing them on a restart only ends waits early).
+are short-lived; losing them on a restart only ends waits early). The configuration,
+password included, goes to the server on its standard input (`redis-server -`), never
+on its command line; its directory is 0700, its log 0600.
 (Named redis_server, not redis, so it never shadows the redis package.)
 """
 from __future__ import annotations
@@ -13,6 +15,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from services.private_files import UMASK, open_private, private_dir
 
 
 class RedisError(RuntimeError):
@@ -31,18 +35,27 @@ class RedisServer:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(binary).exists():
             raise RedisError("redis-server not found: install it with `apt-get install redis-server`")
-        self.work_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.work_dir)
         self.password = self.password or secrets.token_hex(16)
-        command = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--protected-mode", "yes",
-                   "--save", "", "--appendonly", "no", "--dir", str(self.work_dir), "--daemonize", "no",
-                   "--requirepass", self.password]
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        log = open_private(self.log_path) if self.log_path else subprocess.DEVNULL
         try:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            # `-`: the configuration is read from standard input, so the password is on no command line.
+            self.process = subprocess.Popen([binary, "-"], stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True, umask=UMASK)
         finally:
             if self.log_path:
                 log.close()
+        self.process.stdin.write(self.config().encode())
+        self.process.stdin.close()
         self._wait_ready(timeout)
+
+    def config(self) -> str:
+        """redis.conf text: loopback only, protected mode, a password, nothing saved to disk."""
+        directory = str(self.work_dir).replace("\\", "\\\\").replace('"', '\\"')
+        return "\n".join([
+            "bind 127.0.0.1", f"port {self.port}", "protected-mode yes", 'save ""', "appendonly no",
+            f'dir "{directory}"', "daemonize no", f"requirepass {self.password}", "",
+        ])
 
     def _wait_ready(self, timeout: float) -> None:
         import redis

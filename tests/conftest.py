@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -26,6 +26,7 @@ import pytest
 from services.default_stack import (
     FOREIGN_ENV, MODEL, PROJECT_ROOT, DefaultStack, StackError, free_port, gateway_python,
 )
+from services.private_files import UMASK
 from tests.environments import of_the_other_environment, rasa_environment, wrong_environment
 from tests.skips import GROUPS_OF_REASON, in_ci, missing
 
@@ -190,6 +191,8 @@ class LiveStack:
     var_dir: Path
     rasa_url: str
     token: str
+    # The stack's processes (actions, rasa, gateway) by name.
+    pids: dict[str, int] = field(default_factory=dict)
     # A desk account made with `python -m bot counsellor add`'s own code before the gateway starts.
     counsellor: str = ""
     counsellor_password: str = ""
@@ -220,7 +223,7 @@ def _add_live_counsellor(var_dir: Path) -> None:
         pytest.fail(str(exc))
     result = subprocess.run(
         [python, "-c", ADD_COUNSELLOR, LIVE_COUNSELLOR], input=LIVE_COUNSELLOR_PASSWORD + "\n", cwd=PROJECT_ROOT,
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env, capture_output=True, text=True, timeout=120, umask=UMASK,  # as `python -m bot` sets it
     )
     if result.returncode != 0:
         pytest.fail(f"the live stack's counsellor could not be added:\n{result.stdout}{result.stderr}")
@@ -251,7 +254,7 @@ def live_stack(tmp_path_factory) -> LiveStack:
         pytest.fail(str(exc))
     try:
         yield LiveStack(
-            url=stack.url, var_dir=var_dir, rasa_url=stack.rasa_url, token=stack.token,
+            url=stack.url, var_dir=var_dir, rasa_url=stack.rasa_url, token=stack.token, pids=stack.pids(),
             counsellor=LIVE_COUNSELLOR, counsellor_password=LIVE_COUNSELLOR_PASSWORD,
         )
     finally:

@@ -1,4 +1,5 @@
-"""The assistant end to end through Rasa's REST channel: trained model, real action server.
+"""The assistant end to end through Rasa's gateway channel (Rasa's REST channel behind the
+gateway's secret): trained model, real action server.
 
 This is the core promise: a leader asking about home office gets exactly the
 leader's home-office recommendations with sources; a crisis gets the emergency
@@ -17,9 +18,9 @@ from actions.shared_knowledge import knowledge_base
 
 def say(stack, sender: str, text: str) -> list[dict]:
     request = urllib.request.Request(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
+        f"{stack.rasa_url}/webhooks/gateway/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.token}"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)

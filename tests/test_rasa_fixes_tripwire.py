@@ -56,8 +56,9 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.trackers import DialogueStateTracker as T
 
 from rasa_runtime import fixes
-from rasa_runtime.fixes import (action_payload, action_response_validation, applied_events, graph_runner,
-    incremental_states, rest_channel_log, rule_policy_log, tracker_copy, tracker_store_errors)
+import rasa.server
+from rasa_runtime.fixes import (action_payload, action_response_validation, api_token_header, applied_events,
+    graph_runner, incremental_states, rest_channel_log, rule_policy_log, tracker_copy, tracker_store_errors)
 
 installed = fixes.install()
 assert RemoteAction._validate_action_result is action_response_validation.validate_action_result
@@ -70,6 +71,7 @@ assert T.copy is tracker_copy.copy
 for name in tracker_store_errors.PASSED_THROUGH:
     assert getattr(FailSafeTrackerStore, name).__module__ == tracker_store_errors.__name__
 assert isinstance(rest.structlogger, rest_channel_log.WithoutText)
+assert rasa.server.requires_auth is api_token_header.requires_auth
 # Installing again changes nothing, and the check still sees Rasa's own sources.
 assert fixes.install() == installed
 for fix in fixes.all_fixes():

@@ -11,6 +11,7 @@ in `.venv` is changed.
 - `tracker_copy`: a tracker's copy cloned from a replay carried on with it, not replayed anew.
 - `tracker_store_errors`: a failing tracker store fails the message; no fallback to memory.
 - `rest_channel_log`: the REST channel's error log lines without the message text.
+- `api_token_header`: the HTTP API's token in the `Authorization` header, refused in the URL.
 
 Each module declares its `FIX` (see `tripwire`): `install()` refuses to start on another
 Rasa version or when a function a fix replaces has changed, and `RASA_FIX_<NAME>=0`
@@ -36,6 +37,7 @@ FIX_NAMES = (
     "tracker_copy",
     "tracker_store_errors",
     "rest_channel_log",
+    "api_token_header",
 )
 
 

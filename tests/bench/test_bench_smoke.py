@@ -17,7 +17,7 @@ TINY = Plan(
 
 
 def test_bench_runs_every_shape_against_gateway_and_rasa(live_stack):
-    result = asyncio.run(run_plan(live_stack.url, [live_stack.rasa_url], {"bench": os.getpid()}, TINY, log=lambda *a: None))
+    result = asyncio.run(run_plan(live_stack.url, [live_stack.rasa_url], live_stack.token, {"bench": os.getpid()}, TINY, log=lambda *a: None))
     for shape in ("chat", "chat_side_by_side", "capacity"):
         for target in ("rasa", "gateway"):
             assert result[shape][target]["errors"] == 0, (shape, target)

@@ -140,7 +140,7 @@ class FakeRasa:
             return web.json_response({"status": "ok"}) if self.actions_up else web.Response(status=503)
 
         app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
+        app.router.add_post("/webhooks/gateway/webhook", webhook)
         app.router.add_get("/", root)
         app.router.add_get("/health", health)
         return app

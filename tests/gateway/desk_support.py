@@ -28,7 +28,7 @@ BACK_TEXT = {"ended": "Nå er det meg igjen.", "cancelled": "Du gikk ut av køen
 class HandoffFakeRasa(FakeRasa):
     """FakeRasa plus: the desk metadata it was sent, a queued handoff (and a
     pause) when the gateway says a counsellor is available, and the HTTP API
-    calls for resuming (refused without the right token)."""
+    calls for resuming (refused without the right token in the header, or with one in the URL)."""
 
     token: str = "rasa-test-token"
     api_calls: list = field(default_factory=list)
@@ -60,7 +60,7 @@ class HandoffFakeRasa(FakeRasa):
         app = super().app()
 
         async def api(request: web.Request) -> web.Response:
-            if request.query.get("token") != self.token:
+            if "token" in request.query or request.headers.get("Authorization") != f"Bearer {self.token}":
                 return web.json_response({"message": "unauthorised"}, status=401)
             sender, path = request.match_info["id"], request.match_info["path"]
             body = await request.json()

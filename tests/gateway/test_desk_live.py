@@ -65,7 +65,8 @@ def transcript(base: str, conversation_id: str) -> dict:
 
 def rasa_tracker(live_stack, conversation_id: str) -> dict:
     response = requests.get(
-        f"{live_stack.rasa_url}/conversations/{conversation_id}/tracker", params={"token": live_stack.token}, timeout=TIMEOUT
+        f"{live_stack.rasa_url}/conversations/{conversation_id}/tracker",
+        headers={"Authorization": f"Bearer {live_stack.token}"}, timeout=TIMEOUT,
     )
     assert response.status_code == 200, (response.status_code, response.text[:500])
     return response.json()
@@ -89,7 +90,8 @@ def test_pause_live_chat_and_resume_with_the_real_rasa(live_stack, desk):
     # While paused the bot does not answer: not through the gateway, and not even when asked directly.
     assert say(base, conversation_id, text="Hallo, er det noen der?") == []
     direct = requests.post(
-        f"{live_stack.rasa_url}/webhooks/rest/webhook", json={"sender": conversation_id, "message": "hei"}, timeout=TIMEOUT
+        f"{live_stack.rasa_url}/webhooks/gateway/webhook", json={"sender": conversation_id, "message": "hei"},
+        headers={"Authorization": f"Bearer {live_stack.token}"}, timeout=TIMEOUT,
     )
     assert direct.status_code == 200 and direct.json() == []
 

@@ -74,7 +74,7 @@ def test_the_stacks_start_each_process_with_its_own_environment(monkeypatch):
     assert gateway_command()[0] == migrate_command()[0] == str(GATEWAY_VENV / "bin" / "python")
     rasa = str(RASA_VENV / "bin" / "python")
     assert actions_command()[0] == rasa
-    assert rasa_command(5005, "token", Path("rasa.log"))[0] == rasa
+    assert rasa_command(5005, Path("rasa.log"))[0] == rasa
 
 
 def test_a_missing_environment_says_how_to_make_it(monkeypatch, tmp_path):

@@ -1,9 +1,14 @@
-"""Rasa's REST replies become one API message per bot message."""
+"""Rasa's REST replies become one API message per bot message; the token travels in a
+header, never in a URL."""
 from __future__ import annotations
 
 import uuid
 
-from bot.rasa_client import RasaClient, merge_custom
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.rasa_client import WEBHOOK_PATH, RasaClient, merge_custom
 
 BUTTONS = [{"title": "Jeg er kollega", "payload": '/ask_advice{"role": "kollega"}'}]
 
@@ -40,3 +45,28 @@ def test_conversation_always_goes_to_the_same_rasa_server():
     first = [client.url_for(i) for i in ids]
     assert first == [client.url_for(i) for i in ids]
     assert set(first) == {"http://a", "http://b", "http://c"}
+
+
+@pytest.mark.asyncio
+async def test_the_token_is_sent_in_a_header_and_never_in_the_url(aiohttp_server):
+    seen: list[tuple[str, str, str | None]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        seen.append((request.path, request.query_string, request.headers.get("Authorization")))
+        body = [] if request.path == WEBHOOK_PATH else {"messages": []}
+        return web.json_response(body)
+
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, record)
+    app.router.add_post("/conversations/{id}/{path:.*}", record)
+    server = await aiohttp_server(app)
+    url = str(server.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as session:
+        client = RasaClient(session, (url,), url, timeout_seconds=5, token="s3cret-token")
+        await client.send("c1", "hei")
+        await client.resume("c1", "handoff_ended", {"handoff_outcome": "ended"})
+    assert [path for path, _, _ in seen] == [
+        "/webhooks/gateway/webhook", "/conversations/c1/tracker/events", "/conversations/c1/trigger_intent",
+    ]
+    assert {header for _, _, header in seen} == {"Bearer s3cret-token"}
+    assert all("s3cret-token" not in query and "token" not in query for _, query, _ in seen)

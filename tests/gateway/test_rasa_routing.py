@@ -53,7 +53,7 @@ class Replica:
             return web.json_response([{"recipient_id": body["sender"], "text": f"svar fra {self.name}"}])
 
         app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
+        app.router.add_post("/webhooks/gateway/webhook", webhook)
         return app
 
 

@@ -1,0 +1,1 @@
+"""Rasa's input channels: `gateway`, the one channel credentials.yml opens."""
