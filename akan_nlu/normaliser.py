@@ -5,14 +5,16 @@ Rasa's own featurizers still see the text as typed.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from akan_nlu import norwegian
 from akan_nlu.norwegian import Normalisation, normalise
+from akan_nlu.source_fingerprint import modules_fingerprint
 from akan_nlu.stateless_component import StatelessComponent
 
 NORMALISED_TEXT = "akan_normalised_text"
@@ -33,6 +35,11 @@ class NorwegianNormaliser(StatelessComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"letters": True, "lemmas": True, "compounds": True}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """A change to the normalisation recomputes the training data's normalised text."""
+        return modules_fingerprint(norwegian)
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)

@@ -23,8 +23,10 @@ from rasa.shared.nlu.constants import INTENT, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from akan_nlu import norwegian, sentence_model
 from akan_nlu.normaliser import NORMALISED_TEXT, settings_from
 from akan_nlu.sentence_model import ModelSettings, Scores, SentenceModel
+from akan_nlu.source_fingerprint import modules_fingerprint
 from akan_nlu.training_labels import labelled_from_rasa
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,11 @@ class SentenceClassifier(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """A change to the model or the normalisation retrains this component."""
+        return modules_fingerprint(sentence_model, norwegian)
 
     @classmethod
     def create(
