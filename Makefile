@@ -84,7 +84,7 @@ $(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
 	@mkdir -p models
 	@umask 077; mkdir -p $(VAR_DIR)
 	@umask 077; start=$$(date +%s); \
-	flock models/.train.lock $(RASA) train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
+	flock models/.train.lock $(PY) -m services.rasa_launcher train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
 	echo $$(( $$(date +%s) - start )) > $(VAR_DIR)/train-seconds
 	@touch $@
 

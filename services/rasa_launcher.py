@@ -1,6 +1,6 @@
 """`python -m services.rasa_launcher <rasa arguments>`: the `rasa` command with the
 fixes of `rasa_runtime.fixes` installed (the Procfile, both stacks, the conversation
-tests and `make eval` start Rasa this way). `rasa` without the launcher still works,
+tests and `make eval` start Rasa this way; `make train` trains with the training fixes). `rasa` without the launcher still works,
 with Rasa's own per-message costs. A fix that does not match the installed Rasa stops
 the start with an error naming it (switch it off with `RASA_FIX_<NAME>=0`).
 
@@ -48,7 +48,7 @@ def main() -> int:
     os.umask(UMASK)
     try:
         arguments = rasa_arguments(sys.argv[1:], os.environ)
-        install()
+        install(training=arguments[:1] == ["train"])
     except (FixError, LaunchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

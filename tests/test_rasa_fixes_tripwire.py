@@ -14,7 +14,7 @@ import pytest
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import rasa_runtime.fixes
-from rasa_runtime.fixes import FIX_NAMES, FixRefused, FixSettingInvalid, all_fixes, tracker_copy
+from rasa_runtime.fixes import FIX_NAMES, TRAINING_FIX_NAMES, FixRefused, FixSettingInvalid, all_fixes, tracker_copy
 from rasa_runtime.fixes import tripwire
 from rasa_runtime.fixes.tripwire import RASA_VERSION, check, install_fixes, switched_on
 
@@ -36,9 +36,9 @@ def recorded(fix, calls: list):
 
 def test_every_fix_is_registered_and_matches_this_rasa():
     modules = {p.stem for p in Path(rasa_runtime.fixes.__file__).parent.glob("*.py")} - {"__init__", "tripwire"}
-    assert set(FIX_NAMES) == modules
+    assert set(FIX_NAMES) | set(TRAINING_FIX_NAMES) == modules
     fixes = all_fixes()
-    assert [fix.name for fix in fixes] == list(FIX_NAMES)
+    assert [fix.name for fix in fixes] == [*FIX_NAMES, *TRAINING_FIX_NAMES]
     assert tripwire.installed_rasa_version() == RASA_VERSION
     for fix in fixes:
         assert fix.originals, fix.name
@@ -61,6 +61,10 @@ from rasa_runtime.fixes import (action_payload, action_response_validation, api_
     graph_runner, incremental_states, rest_channel_log, rule_policy_log, tracker_copy, tracker_store_errors)
 
 installed = fixes.install()
+from rasa.shared.importers import utils as importer_utils
+assert not getattr(importer_utils.training_data_from_paths, "reads_once", False)  # training only
+assert fixes.install(training=True) == ["training_data_reads"]
+assert importer_utils.training_data_from_paths.reads_once
 assert RemoteAction._validate_action_result is action_response_validation.validate_action_result
 assert T.applied_events is applied_events.applied_events
 assert DaskGraphRunner.run is graph_runner.run
@@ -142,7 +146,7 @@ def test_a_fix_switched_off_is_not_installed():
     fixes = [recorded(fix, calls) for fix in all_fixes()]
     installed = install_fixes(fixes, env={"RASA_FIX_TRACKER_COPY": "0", "RASA_FIX_GRAPH_RUNNER": "off"})
     assert "tracker_copy" not in calls and "graph_runner" not in calls
-    assert calls == installed == [name for name in FIX_NAMES if name not in ("tracker_copy", "graph_runner")]
+    assert calls == installed == [name for name in (*FIX_NAMES, *TRAINING_FIX_NAMES) if name not in ("tracker_copy", "graph_runner")]
 
 
 def test_a_fix_switched_off_is_not_checked_either():
@@ -178,7 +182,7 @@ def test_the_launcher_does_not_start_rasa_when_a_fix_is_refused(monkeypatch, cap
 
     from services import rasa_launcher
 
-    def refused(env=None):
+    def refused(env=None, training=False):
         raise FixRefused("Rasa fix 'tracker_copy' was written for Rasa 3.6.21")
 
     monkeypatch.setattr(rasa_runtime.fixes, "install", refused)

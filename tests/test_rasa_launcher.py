@@ -47,7 +47,7 @@ def test_rasa_gets_the_token_and_files_are_private(monkeypatch):
 
     previous = os.umask(0o022)
     try:
-        monkeypatch.setattr(rasa_runtime.fixes, "install", lambda env=None: [])
+        monkeypatch.setattr(rasa_runtime.fixes, "install", lambda env=None, training=False: [])
         monkeypatch.setattr(rasa.__main__, "main", rasa_main)
         monkeypatch.setattr(sys, "argv", ["launcher", *RUN])
         monkeypatch.setenv("RASA_TOKEN", "abc")
@@ -58,7 +58,7 @@ def test_rasa_gets_the_token_and_files_are_private(monkeypatch):
 
 
 def test_a_refused_command_line_does_not_start_rasa(monkeypatch, capsys):
-    monkeypatch.setattr(rasa_runtime.fixes, "install", lambda env=None: [])
+    monkeypatch.setattr(rasa_runtime.fixes, "install", lambda env=None, training=False: [])
     monkeypatch.setattr(rasa.__main__, "main", lambda: pytest.fail("Rasa started"))
     monkeypatch.setattr(sys, "argv", ["launcher", *RUN, "--auth-token", "abc"])
     previous = os.umask(0o022)
@@ -67,3 +67,18 @@ def test_a_refused_command_line_does_not_start_rasa(monkeypatch, capsys):
     finally:
         os.umask(previous)
     assert "error: never pass the API token" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, training", [(["train", "--config", "config.yml"], True), (RUN, False)])
+def test_training_gets_the_training_fixes_and_a_running_rasa_the_others(monkeypatch, command, training):
+    asked = []
+    monkeypatch.setattr(rasa_runtime.fixes, "install", lambda env=None, training=False: asked.append(training) or [])
+    monkeypatch.setattr(rasa.__main__, "main", lambda: 0)
+    monkeypatch.setattr(sys, "argv", ["launcher", *command])
+    monkeypatch.setenv("RASA_TOKEN", "abc")
+    previous = os.umask(0o022)
+    try:
+        assert rasa_launcher.main() == 0
+    finally:
+        os.umask(previous)
+    assert asked == [training]

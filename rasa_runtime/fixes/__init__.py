@@ -12,6 +12,7 @@ in `.venv` is changed.
 - `tracker_store_errors`: a failing tracker store fails the message; no fallback to memory.
 - `rest_channel_log`: the REST channel's error log lines without the message text.
 - `api_token_header`: the HTTP API's token in the `Authorization` header, refused in the URL.
+- `training_data_reads` (for `rasa train` only): the NLU files read and schema-checked once, not three times.
 
 Each module declares its `FIX` (see `tripwire`): `install()` refuses to start on another
 Rasa version or when a function a fix replaces has changed, and `RASA_FIX_<NAME>=0`
@@ -24,7 +25,7 @@ from typing import Mapping, Optional
 
 from rasa_runtime.fixes.tripwire import Fix, FixError, FixRefused, FixSettingInvalid, install_fixes
 
-__all__ = ["FIX_NAMES", "Fix", "FixError", "FixRefused", "FixSettingInvalid", "all_fixes", "install"]
+__all__ = ["FIX_NAMES", "TRAINING_FIX_NAMES", "Fix", "FixError", "FixRefused", "FixSettingInvalid", "all_fixes", "install"]
 
 # In the order they are installed.
 FIX_NAMES = (
@@ -39,13 +40,20 @@ FIX_NAMES = (
     "rest_channel_log",
     "api_token_header",
 )
+# For `rasa train` only (instead of the above, which concern a running Rasa).
+TRAINING_FIX_NAMES = ("training_data_reads",)
+
+
+def _fixes(names: tuple[str, ...]) -> list[Fix]:
+    return [importlib.import_module(f"{__name__}.{name}").FIX for name in names]
 
 
 def all_fixes() -> list[Fix]:
-    return [importlib.import_module(f"{__name__}.{name}").FIX for name in FIX_NAMES]
+    return _fixes((*FIX_NAMES, *TRAINING_FIX_NAMES))
 
 
-def install(env: Optional[Mapping[str, str]] = None) -> list[str]:
-    """Check and install every fix switched on (default: all); the names installed.
-    Raises FixError (nothing installed) when one is refused or a setting is invalid."""
-    return install_fixes(all_fixes(), env)
+def install(env: Optional[Mapping[str, str]] = None, training: bool = False) -> list[str]:
+    """Check and install every fix switched on (default: all) for running Rasa, or for
+    training it; the names installed. Raises FixError (nothing installed) when one is
+    refused or a setting is invalid."""
+    return install_fixes(_fixes(TRAINING_FIX_NAMES if training else FIX_NAMES), env)
