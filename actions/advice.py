@@ -16,6 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_text import (
+    NEXT_STEP,
+    NEXT_STEP_AFTER_GUESS,
     NO_MORE,
     SOURCES_SHOWN,
     Point,
@@ -29,7 +31,13 @@ from actions.answer_text import (
     words,
 )
 from actions.buttons import COUNSELLOR_BUTTON, role_buttons, topic_buttons
-from actions.conversation import ROLE_STATED_SLOT, last_recommendations, main_entity, role_and_whether_stated
+from actions.conversation import (
+    ROLE_STATED_SLOT,
+    last_recommendations,
+    main_entity,
+    main_entity_confidence,
+    role_and_whether_stated,
+)
 from actions.knowledge_base import KnowledgeBase
 from actions.labels import ROLE_HEADINGS, ROLE_WELCOMES, TOPIC_PHRASES
 from actions.shared_knowledge import knowledge_base
@@ -41,6 +49,8 @@ ASK_ROLE = (
     "Du trenger ikke si mer enn det."
 )
 ASK_TOPIC = "Hva gjelder det? Fortell gjerne med egne ord, eller velg et tema under. Du kan også snakke med en veileder."
+# A topic the message showed less surely than this was a guess: the reply says so.
+GUESSED_TOPIC_BELOW = 0.5
 MORE_PAYLOAD = "/more_advice"
 MORE_BUTTON = {"title": "Vis flere råd", "payload": MORE_PAYLOAD}
 COUNSELLOR_OFFER = (
@@ -141,7 +151,9 @@ class ActionAnswerAdvice(Action):
         elif not topic:
             ask_topic(dispatcher, role)
         else:
-            text, shown, more = first_reply(role, topic, cell_points(kb, role, topic, substance), with_sources)
+            guessed = main_entity(tracker, "topic") == topic and main_entity_confidence(tracker, "topic") < GUESSED_TOPIC_BELOW
+            closing = NEXT_STEP_AFTER_GUESS if guessed else NEXT_STEP
+            text, shown, more = first_reply(role, topic, cell_points(kb, role, topic, substance), with_sources, closing)
             dispatcher.utter_message(
                 text=text,
                 buttons=[*([MORE_BUTTON] if more else []), *topic_buttons(exclude=topic), COUNSELLOR_BUTTON],

@@ -17,6 +17,11 @@ from akan_contract.payloads import METADATA_SOURCES_SHOWN
 FIRST_REPLY_WORDS = 160
 FIRST_REPLY_POINTS = 3
 NEXT_STEP = "Vil du vite mer, velge et annet tema eller snakke med en veileder?"
+# After an answer to a topic the message only hinted at: say so, and how to change it.
+NEXT_STEP_AFTER_GUESS = (
+    "Jeg er ikke helt sikker på at det var dette du lurte på. Gjelder det noe annet, velg et tema "
+    "eller skriv med egne ord – eller snakk med en veileder."
+)
 NO_MORE = (
     "Det var alle rådene materialet har til deg om dette. Vil du velge et annet tema, "
     "eller snakke med en veileder som kan se på akkurat din situasjon?"
@@ -133,10 +138,12 @@ def split_cell(role: str, topic: str, points: list[Point]) -> tuple[str, list[Po
     return opening, shown, points[len(shown):]
 
 
-def first_reply(role: str, topic: str, points: list[Point], with_sources: bool) -> tuple[str, list[Point], bool]:
+def first_reply(
+    role: str, topic: str, points: list[Point], with_sources: bool, closing: str = NEXT_STEP
+) -> tuple[str, list[Point], bool]:
     """The first reply's text, the points it shows, and whether more are waiting."""
     opening, shown, rest = split_cell(role, topic, points)
-    return compose(opening, shown, NEXT_STEP, with_sources), shown, bool(rest)
+    return compose(opening, shown, closing, with_sources), shown, bool(rest)
 
 
 def more_reply(role: str, topic: str, points: list[Point], with_sources: bool) -> tuple[str, list[Point]]:

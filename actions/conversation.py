@@ -17,6 +17,16 @@ def main_entity(tracker: Tracker, entity: str) -> Optional[str]:
     return str(found["value"]) if found else None
 
 
+def main_entity_confidence(tracker: Tracker, entity: str) -> float:
+    """How sure the understanding was of the main `entity` of the latest message (1.0 when it
+    came from a button, or gave no confidence; 0.0 when the message has none)."""
+    found = _first(tracker, entity)
+    if not found:
+        return 0.0
+    confidence = found.get("confidence")
+    return 1.0 if confidence is None else float(confidence)
+
+
 def _first(tracker: Tracker, entity: str) -> Optional[dict[str, Any]]:
     for found in (tracker.latest_message or {}).get("entities") or []:
         if found.get("entity") == entity and found.get("value"):

@@ -159,6 +159,18 @@ def test_a_known_role_without_a_topic_gets_a_kind_word_for_that_role_and_a_couns
     assert len(set(ROLE_WELCOMES.values())) >= 5  # not one text for all
 
 
+@pytest.mark.parametrize("confidence, guessed", [(0.19, True), (0.93, False), (None, False)])
+def test_an_answer_to_a_topic_only_hinted_at_says_so_and_how_to_change_it(confidence, guessed):
+    extra = {} if confidence is None else {"confidence": confidence, "extractor": "RoleTopicExtractor"}
+    tracker = make_tracker(
+        "mannen min drikker hver kveld, hva kan jeg gjøre?",
+        entities=[entity("role", "parorende", confidence=0.98), entity("topic", "tilbakefall", **extra)],
+    )
+    messages, _ = run(ActionAnswerAdvice(), tracker)
+    assert ("ikke helt sikker" in messages[0]["text"]) is guessed
+    assert messages[0]["custom"]["topic"] == "tilbakefall"
+
+
 def test_role_carries_over_from_slot_and_topic_from_message():
     tracker = make_tracker("og tilbakefall?", entities=[entity("topic", "tilbakefall")], slots={"role": "selv"})
     messages, _ = run(ActionAnswerAdvice(), tracker)
