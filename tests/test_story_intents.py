@@ -29,9 +29,9 @@ def _user_steps() -> list[tuple[str, str]]:
 
 def parse(stack, text: str) -> dict:
     request = urllib.request.Request(
-        f"{stack.rasa_url}/model/parse?token={stack.token}",
+        f"{stack.rasa_url}/model/parse",
         data=json.dumps({"text": text}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.token}"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)
