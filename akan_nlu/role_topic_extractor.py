@@ -27,14 +27,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
-from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, best_label
+from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, Thresholds, best_label
 from akan_nlu.self_identification import SelfIdentification
 from akan_nlu.sentence_classifier import scores_of
+from akan_nlu.sentence_model import LABEL_HEADS
 from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
-ASK_ADVICE = ADVICE_INTENT
 # "hvordan kan jeg spørre hvordan det går?" can read as a question about the bot.
 UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope", "capabilities"}
 EXPLICIT_KEY = "explicit"
@@ -57,12 +57,11 @@ class RoleTopicExtractor(StatelessComponent):
     def __init__(self, config: Dict[Text, Any], self_identification: Optional[SelfIdentification] = None) -> None:
         super().__init__(config)
         self._self_identification = self_identification or SelfIdentification.load(config.get("lexicon_path"))
-        self._over_none = {
-            "role": float(config.get("role_over_none", DEFAULT_LABEL_THRESHOLD)),
-            "topic": float(config.get("topic_over_none", DEFAULT_LABEL_THRESHOLD)),
-            "substance": DEFAULT_LABEL_THRESHOLD,
-        }
-        self._advice_topic_over_none = float(config.get("advice_topic_over_none", DEFAULT_LABEL_THRESHOLD))
+        self._thresholds = Thresholds(
+            role_over_none=float(config.get("role_over_none", DEFAULT_LABEL_THRESHOLD)),
+            topic_over_none=float(config.get("topic_over_none", DEFAULT_LABEL_THRESHOLD)),
+            advice_topic_over_none=float(config.get("advice_topic_over_none", DEFAULT_LABEL_THRESHOLD)),
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -73,18 +72,20 @@ class RoleTopicExtractor(StatelessComponent):
         return messages
 
     def _process_one(self, message: Message, text: str) -> None:
-        kept = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in self._over_none]
+        kept = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in LABEL_HEADS]
         found: list[dict] = []
         stated = self._self_identification.find(text)
         if stated:
             found.append(_entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True))
         scores = scores_of(message)
         if scores is not None:
-            asks_advice = current_intent(message) == ASK_ADVICE
-            for head, over_none in self._over_none.items():
-                if head == "topic" and asks_advice:
-                    over_none = self._advice_topic_over_none
-                value, probability = best_label(scores, head, over_none)
+            over_none = {
+                "role": self._thresholds.role_over_none,
+                "topic": self._thresholds.topic_over_none_for(current_intent(message)),
+                "substance": DEFAULT_LABEL_THRESHOLD,
+            }
+            for head in LABEL_HEADS:
+                value, probability = best_label(scores, head, over_none[head])
                 if value and not (head == "role" and stated and stated.role == value):
                     entity = _entity(head, value, probability, text)
                     if head == "role":
@@ -93,7 +94,7 @@ class RoleTopicExtractor(StatelessComponent):
         message.set(ENTITIES, [*kept, *found], add_to_output=True)
         shows_something = any(e[ENTITY_ATTRIBUTE_TYPE] in ("role", "topic") for e in found)
         if shows_something and current_intent(message) in UNPLACED_INTENTS:
-            set_intent(message, ASK_ADVICE, confidence=0.5)
+            set_intent(message, ADVICE_INTENT, confidence=0.5)
             logger.debug("unplaced message with role/topic treated as ask_advice")
 
 

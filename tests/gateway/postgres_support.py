@@ -39,16 +39,21 @@ def postgres_server():
         shutil.rmtree(base_dir, ignore_errors=True)
 
 
-async def empty_gateway_database(server: PostgresServer) -> str:
-    """The gateway database emptied and upgraded to the newest revision; its plain URL."""
-    url = server.url("gateway")
-    engine = make_engine(async_db_url(url))
+async def empty_postgres_database(url: str) -> None:
+    """Every table of the database at `url` (async driver URL) dropped."""
+    engine = make_engine(url)
     try:
         async with engine.begin() as conn:
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
     finally:
         await engine.dispose()
+
+
+async def empty_gateway_database(server: PostgresServer) -> str:
+    """The gateway database emptied and upgraded to the newest revision; its plain URL."""
+    url = server.url("gateway")
+    await empty_postgres_database(async_db_url(url))
     await upgrade_database(async_db_url(url))
     return url
 

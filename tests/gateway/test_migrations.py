@@ -34,7 +34,7 @@ from bot.storage.engine import make_engine, make_migration_engine, make_sessionm
 from bot.storage.message_ids import MessageIds
 from bot.storage.models import Conversation, Message
 from tests.gateway.conftest import GatewayTestServer
-from tests.gateway.postgres_support import postgres_server  # noqa: F401 - fixture
+from tests.gateway.postgres_support import empty_postgres_database, postgres_server  # noqa: F401 - fixture
 from tests.skips import missing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -83,16 +83,6 @@ INSERT_ORDER = ["conversations", "counsellors", "messages", "counsellor_sessions
                 "statistics_conversations"]
 
 # ---------------------------------------------------------------- databases
-
-
-async def empty_postgres_database(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
 
 
 @pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.production)])
