@@ -55,6 +55,7 @@ def settings_from_config(config: Dict[Text, Any]) -> ModelSettings:
         char_ngrams=tuple(config["char_ngrams"]),
         word_ngrams=tuple(config["word_ngrams"]),
         max_char_features=int(config["max_char_features"]),
+        word_min_df=int(config["word_min_df"]),
         normalisation=settings_from(config.get("normalisation") or {}),
         use_normalised_words=bool(config["use_normalised_words"]),
         random_state=int(config["random_state"]),
@@ -73,6 +74,7 @@ class SentenceClassifier(GraphComponent):
             "char_ngrams": list(defaults.char_ngrams),
             "word_ngrams": list(defaults.word_ngrams),
             "max_char_features": defaults.max_char_features,
+            "word_min_df": defaults.word_min_df,
             "use_normalised_words": defaults.use_normalised_words,
             "random_state": defaults.random_state,
         }
