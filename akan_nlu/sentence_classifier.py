@@ -52,6 +52,7 @@ TRUSTED_TYPES = [
 def settings_from_config(config: Dict[Text, Any]) -> ModelSettings:
     return ModelSettings(
         C=float(config["C"]),
+        crisis_C=float(config["crisis_C"]),
         char_ngrams=tuple(config["char_ngrams"]),
         word_ngrams=tuple(config["word_ngrams"]),
         max_char_features=int(config["max_char_features"]),
@@ -71,6 +72,7 @@ class SentenceClassifier(GraphComponent):
         defaults = ModelSettings()
         return {
             "C": defaults.C,
+            "crisis_C": defaults.crisis_C,
             "char_ngrams": list(defaults.char_ngrams),
             "word_ngrams": list(defaults.word_ngrams),
             "max_char_features": defaults.max_char_features,
