@@ -31,8 +31,13 @@ class Thresholds:
     # something, so a weaker topic is given rather than asking "what is it about?".
     advice_topic_over_none: float = 0.1
 
-    def topic_over_none_for(self, intent: Optional[str]) -> float:
-        return self.advice_topic_over_none if intent == ADVICE_INTENT else self.topic_over_none
+    def over_none(self, head: str, intent: Optional[str] = None) -> float:
+        """The "over none" threshold of a label head for a message with this intent (substance: never)."""
+        if head == "role":
+            return self.role_over_none
+        if head == "topic":
+            return self.advice_topic_over_none if intent == ADVICE_INTENT else self.topic_over_none
+        return DEFAULT_LABEL_THRESHOLD
 
 
 def best_label(scores: Scores, head: str, over_none: float = 0.0) -> tuple[Optional[str], float]:
@@ -72,8 +77,8 @@ def read(
 ) -> Reading:
     """Combine as the Rasa components do: stated role first; crisis outranks a human request.
     `intent` is the message's intent as the intent classifier gave it (it sets the topic's threshold)."""
-    role = stated_role or best_label(scores, "role", thresholds.role_over_none)[0]
-    topic = best_label(scores, "topic", thresholds.topic_over_none_for(intent))[0]
+    role = stated_role or best_label(scores, "role", thresholds.over_none("role"))[0]
+    topic = best_label(scores, "topic", thresholds.over_none("topic", intent))[0]
     crisis, _ = flag(crisis_pattern, scores.flags.get("crisis"), thresholds.crisis)
     human, _ = flag(human_pattern, scores.flags.get("human"), thresholds.human)
     return Reading(role=role, topic=topic, crisis=crisis, human=human and not crisis)

@@ -79,13 +79,9 @@ class RoleTopicExtractor(StatelessComponent):
             found.append(_entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True))
         scores = scores_of(message)
         if scores is not None:
-            over_none = {
-                "role": self._thresholds.role_over_none,
-                "topic": self._thresholds.topic_over_none_for(current_intent(message)),
-                "substance": DEFAULT_LABEL_THRESHOLD,
-            }
+            intent = current_intent(message)
             for head in LABEL_HEADS:
-                value, probability = best_label(scores, head, over_none[head])
+                value, probability = best_label(scores, head, self._thresholds.over_none(head, intent))
                 if value and not (head == "role" and stated and stated.role == value):
                     entity = _entity(head, value, probability, text)
                     if head == "role":

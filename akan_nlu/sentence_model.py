@@ -101,6 +101,9 @@ class SentenceModel:
         self._heads: dict[str, LogisticRegression | str] = {}
 
     # --- features -------------------------------------------------------------------
+    def _C_for(self, head: str) -> float:
+        return self.settings.crisis_C if head == "crisis" else self.settings.C
+
     def _views(self, texts: Sequence[str], normalised: Optional[Sequence[str]]) -> tuple[list[str], list[str]]:
         folded = [fold(t) for t in texts]
         if normalised is None:
@@ -153,7 +156,7 @@ class SentenceModel:
             return labels[0]  # one class only: always that one
         # The dual problem (more features than examples) reaches the same weights about twice as fast.
         model = LogisticRegression(
-            C=self.settings.crisis_C if head == "crisis" else self.settings.C, max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
+            C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
             solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
         )
         return model.fit(features[rows], labels)
