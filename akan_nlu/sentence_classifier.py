@@ -1,9 +1,17 @@
 """NLU component: the learned sentence classifiers (akan_nlu.sentence_model) inside Rasa.
 
-Trained on the labels in the intent metadata of data/nlu (akan_nlu.training_labels). At parse
-time it leaves its probabilities on the message (`akan_scores`, not part of Rasa's output); the
-explicit layer after it (role/topic extractor, crisis and human-request detectors) turns them
-into the contract's entities and intents.
+Trained on the intents of data/nlu and the labels in their metadata (akan_nlu.training_labels).
+At parse time it sets Rasa's `intent` and `intent_ranking` from the intent head, and leaves all
+its probabilities on the message (`akan_scores`, not part of Rasa's output); the explicit layer
+after it (role/topic extractor, crisis and human-request detectors) turns them into the
+contract's entities and intents. A message without words (or a button payload, which Rasa's
+RegexMessageHandler reads later) gets no intent, so FallbackClassifier makes it `nlu_fallback`
+instead of an error.
+
+The intent head replaced a Rasa LogisticRegressionClassifier over two CountVectorsFeaturizers:
+in grouped cross-validation on 32,830 messages it is right on 94.1 % of intents against 91.8 %
+(small talk 67.4 against 68.0 %; advice recognised above the fallback threshold 95.9 against
+93.7 %), and dropping the featurizers' per-token features took about 100 s off `make train`.
 
 The model is stored with skops, like Rasa's own logistic regression: loading trusts only the
 scikit-learn and NumPy types listed here, never arbitrary pickled code.
@@ -19,19 +27,22 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, METADATA, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, METADATA, PREDICTED_CONFIDENCE_KEY, TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from akan_nlu import norwegian, sentence_model
 from akan_nlu.normaliser import NORMALISED_TEXT, settings_from
-from akan_nlu.sentence_model import ModelSettings, Scores, SentenceModel
+from akan_nlu.sentence_model import INTENT_HEAD, ModelSettings, Scores, SentenceModel
 from akan_nlu.source_fingerprint import modules_fingerprint
 from akan_nlu.training_labels import labelled_from_rasa
 
 logger = logging.getLogger(__name__)
 
 SCORES = "akan_scores"
+RANKING_LENGTH = 10  # as Rasa's own intent classifiers
 MODEL_FILE = "sentence_model.skops"
 SETTINGS_FILE = "settings.json"
 TRUSTED_TYPES = [
@@ -53,6 +64,7 @@ def settings_from_config(config: Dict[Text, Any]) -> ModelSettings:
     return ModelSettings(
         C=float(config["C"]),
         crisis_C=float(config["crisis_C"]),
+        intent_C=float(config["intent_C"]),
         char_ngrams=tuple(config["char_ngrams"]),
         word_ngrams=tuple(config["word_ngrams"]),
         max_char_features=int(config["max_char_features"]),
@@ -73,6 +85,7 @@ class SentenceClassifier(GraphComponent):
         return {
             "C": defaults.C,
             "crisis_C": defaults.crisis_C,
+            "intent_C": defaults.intent_C,
             "char_ngrams": list(defaults.char_ngrams),
             "word_ngrams": list(defaults.word_ngrams),
             "max_char_features": defaults.max_char_features,
@@ -140,16 +153,29 @@ class SentenceClassifier(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._model is None:
-            return messages
         worded = [m for m in messages if (m.get(TEXT) or "").strip() and not m.get(TEXT).startswith("/")]
-        if not worded:
+        for message in messages:
+            _set_intent(message, {})
+        if self._model is None or not worded:
             return messages
         normalised = [m.get(NORMALISED_TEXT) for m in worded]
         scores = self._model.predict([m.get(TEXT) for m in worded], None if None in normalised else normalised)
         for message, score in zip(worded, scores):
             message.set(SCORES, score.as_dict())
+            _set_intent(message, score.labels[INTENT_HEAD])
         return messages
+
+
+def _set_intent(message: Message, distribution: Dict[str, float]) -> None:
+    """Rasa's intent and ranking from the intent head's probabilities (none: no intent)."""
+    ranking = sorted(distribution.items(), key=lambda kv: kv[1], reverse=True)[:RANKING_LENGTH]
+    best = ranking[0] if ranking else (None, 0.0)
+    message.set(INTENT, {INTENT_NAME_KEY: best[0], PREDICTED_CONFIDENCE_KEY: float(best[1])}, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY,
+        [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(p)} for name, p in ranking],
+        add_to_output=True,
+    )
 
 
 def scores_of(message: Message) -> Optional[Scores]:
