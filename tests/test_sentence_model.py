@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import zipfile
 
+import pytest
 import skops.io as sio
 
 from rasa.engine.training.fingerprinting import calculate_fingerprint_key
@@ -53,3 +54,16 @@ def test_a_change_to_the_model_code_retrains_the_rasa_components(monkeypatch):
     original = inspect.getsource
     monkeypatch.setattr(inspect, "getsource", lambda obj: original(obj) + ("\n# changed" if obj is sentence_model else ""))
     assert calculate_fingerprint_key(SentenceClassifier, {}, {}) != before
+
+
+def test_without_the_intent_head_the_other_heads_still_read():
+    """The cross-validation leaves the intent head out and gives the labelled intents instead."""
+    with_intent = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES)
+    without = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES, intent=False)
+    texts = ["mannen min drikker", "jeg ser ingen vei ut"]
+    for full, partial in zip(with_intent.predict(texts), without.predict(texts)):
+        assert "intent" in full.labels and "intent" not in partial.labels
+        # liblinear's solution agrees to its tolerance, not to the last bit
+        assert partial.flags == pytest.approx(full.flags, abs=1e-3)
+        for head in ("role", "topic", "substance"):
+            assert partial.labels[head] == pytest.approx(full.labels[head], abs=1e-3)
