@@ -178,12 +178,12 @@ class SentenceModel:
             model = LogisticRegression(
                 C=self.settings.intent_C, max_iter=100, class_weight="balanced", random_state=self.settings.random_state,
             )
-            return model.fit(features[rows], labels)
-        # The dual problem (more features than examples) reaches the same weights about twice as fast.
-        model = LogisticRegression(
-            C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
-            solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
-        )
+        else:
+            # The dual problem (more features than examples) reaches the same weights about twice as fast.
+            model = LogisticRegression(
+                C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
+                solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
+            )
         return model.fit(features[rows], labels)
 
     # --- prediction ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from akan_nlu.lexicon import PatternSet, load_human_request
 from akan_nlu.norwegian import normalise
 from akan_nlu.reading import Reading, Thresholds, read
 from akan_nlu.self_identification import SelfIdentification
-from akan_nlu.sentence_model import INTENT_HEAD, NONE, LabelledText, ModelSettings, SentenceModel
+from akan_nlu.sentence_model import NONE, LabelledText, ModelSettings, SentenceModel
 
 FIGURES = ("role", "topic", "crisis_recall", "crisis_false_alarms", "human_recall")
 
@@ -42,11 +42,10 @@ def readings(
     normalised: Optional[Sequence[str]] = None, use_explicit: bool = True,
     intents: Optional[Sequence[Optional[str]]] = None,
 ) -> list[Reading]:
-    """`intents`: each message's intent as given; by default the model's intent head's."""
+    """`intents`: each message's intent; here the labelled one stands in for the intent head's."""
     out = []
-    predicted = model.predict(texts, normalised)
-    intents = intents or [scores.best(INTENT_HEAD)[0] for scores in predicted]
-    for text, scores, intent in zip(texts, predicted, intents):
+    intents = intents or [None] * len(texts)
+    for text, scores, intent in zip(texts, model.predict(texts, normalised), intents):
         stated = explicit.roles.find(text) if use_explicit else None
         out.append(read(
             scores,
