@@ -1,0 +1,93 @@
+"""The grouped cross-validation of `make eval`: folds by brief, every message scored once, read as Rasa reads."""
+from __future__ import annotations
+
+import pytest
+
+from akan_nlu.reading import Reading, Thresholds
+from akan_nlu.sentence_model import LabelledText, ModelSettings, SentenceModel
+from evaluation.cross_validation import Explicit, cross_validate, figures, percent, readings
+
+SETTINGS = ModelSettings(max_char_features=500)
+
+# Four briefs, each with the same kinds of message in its own words.
+EXAMPLES = [
+    example
+    for brief, (leader, spouse, crisis, person) in {
+        "a": ("jeg er leder og en ansatt lukter alkohol", "mannen min drikker hver kveld",
+              "jeg ser ingen vei ut lenger", "kan jeg snakke med en veileder"),
+        "b": ("en i teamet mitt virker bakfull hver mandag", "kona mi drikker i smug",
+              "jeg vil ikke leve mer", "får jeg prate med et menneske"),
+        "c": ("som avdelingsleder ser jeg at en medarbeider drikker", "samboeren min drikker for mye",
+              "jeg har samlet opp piller og vil dø", "jeg vil snakke med en veileder nå"),
+        "d": ("medarbeideren min lukter alkohol på jobb", "mannen min drikker seg full hver helg",
+              "har tenkt å ta livet mitt i natt", "kan noen ringe meg, en veileder"),
+    }.items()
+    for example in (
+        LabelledText(leader, "ask_advice", role="leder", topic="signaler", brief=brief),
+        LabelledText(spouse, "ask_advice", role="parorende", topic="signaler", brief=brief),
+        LabelledText(crisis, "crisis", crisis=True, brief=brief),
+        LabelledText(person, "request_human", human=True, brief=brief),
+        LabelledText(f"møtene tar livet av meg ({brief})", "out_of_scope", brief=brief),
+    )
+]
+
+
+@pytest.fixture(scope="module")
+def explicit() -> Explicit:
+    return Explicit.load()
+
+
+def test_every_message_is_scored_once_across_the_folds(explicit):
+    total = cross_validate(EXAMPLES, SETTINGS, Thresholds(), explicit, folds=4)
+    assert total["role"][1] == total["topic"][1] == 8
+    assert total["crisis_recall"][1] == 4
+    assert total["crisis_false_alarms"][1] == len(EXAMPLES) - 4
+    assert total["human_recall"][1] == 4
+    for count, seen in total.values():
+        assert 0 <= count <= seen
+
+
+def test_the_safety_patterns_find_the_crises_a_tiny_model_cannot(explicit):
+    with_patterns = cross_validate(EXAMPLES, SETTINGS, Thresholds(crisis=1.01), explicit, folds=4)
+    without = cross_validate(EXAMPLES, SETTINGS, Thresholds(crisis=1.01), explicit, folds=4, use_explicit=False)
+    assert without["crisis_recall"][0] == 0  # no probability reaches 1.01
+    assert with_patterns["crisis_recall"][0] > 0
+
+
+def test_a_learning_curve_point_trains_on_part_of_each_fold(explicit, monkeypatch):
+    sizes = []
+    fit = SentenceModel.fit
+
+    def recording_fit(self, examples, *args, **kwargs):
+        sizes.append(len(examples))
+        return fit(self, examples, *args, **kwargs)
+
+    monkeypatch.setattr(SentenceModel, "fit", recording_fit)
+    total = cross_validate(EXAMPLES, SETTINGS, Thresholds(), explicit, folds=4, fraction=0.5)
+    assert sizes == [7, 7, 7, 7]  # half of the 15 messages of the three other briefs
+    assert total["crisis_recall"][1] == 4  # every held-out message is still read
+
+
+def test_readings_work_on_a_model_without_the_intent_head(explicit):
+    """The cross-validation fits no intent head; the labelled intent sets the topic's threshold."""
+    model = SentenceModel(SETTINGS).fit(EXAMPLES, intent=False)
+    texts = ["jeg er verneombud og lurer på noe", "jeg ser ingen vei ut lenger"]
+    found = readings(model, texts, explicit, Thresholds(), intents=["ask_advice", "crisis"])
+    assert found[0].role == "ansattrepresentant"  # stated, from the explicit layer
+    assert found[1].crisis and not found[1].human
+    unstated = readings(model, texts[:1], explicit, Thresholds(), use_explicit=False)
+    assert unstated[0].role != "ansattrepresentant"  # the tiny model never saw one
+
+
+def test_figures_count_crisis_and_person_and_none_labels():
+    examples = [
+        LabelledText("a", role="leder", topic=None, crisis=True, human=True),
+        LabelledText("b", role=None, topic="policy"),
+    ]
+    found = [Reading("leder", None, crisis=True, human=False), Reading("selv", "testing", crisis=True, human=False)]
+    total = figures(examples, found)
+    assert total == {
+        "role": (1, 1), "topic": (0, 1), "crisis_recall": (1, 1), "crisis_false_alarms": (1, 1),
+        "human_recall": (0, 1),
+    }
+    assert percent(total["topic"]) == 0.0 and percent((0, 0)) is None
