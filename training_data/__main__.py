@@ -2,6 +2,7 @@
 
     python -m training_data import FILE --brief ID   # add a writer's file (evaluation format + intent, substance)
     python -m training_data check                    # counts, near-duplicates, leaks from evaluation sets
+    python -m training_data tidy                     # drop those near-duplicates and leaks from data/nlu
 
 Importing drops messages that nearly repeat one already in the data, or one in any evaluation
 set (the dev set and evaluation/sets/*.yml, the sealed one included): only counts are printed,
@@ -81,13 +82,18 @@ def from_writer(item: dict, brief: str, where: str) -> LabelledText:
     )
 
 
-def import_file(path: Path, brief: str, nlu_dir: Path = NLU_DIR) -> dict[str, int]:
-    if brief not in briefs():
-        raise ImportError_(f"describe brief {brief!r} in {BRIEFS} first")
+def import_file(
+    path: Path, brief: str, nlu_dir: Path = NLU_DIR, briefs_path: Path = BRIEFS,
+    evaluation: Optional[Sequence[str]] = None,
+) -> dict[str, int]:
+    """`evaluation`: the texts no training example may come near (default: every evaluation set)."""
+    if brief not in briefs(briefs_path):
+        raise ImportError_(f"describe brief {brief!r} in {briefs_path} first")
     raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []
     incoming = [from_writer(item, brief, f"{path.name} item {i + 1}") for i, item in enumerate(raw)]
     existing = read_directory(nlu_dir)
-    leaks = {i for i, _, _ in pairs_across([e.text for e in incoming], evaluation_texts())}
+    evaluation = evaluation_texts() if evaluation is None else evaluation
+    leaks = {i for i, _, _ in pairs_across([e.text for e in incoming], evaluation)}
     known = {i for i, _, _ in pairs_across([e.text for e in incoming], [e.text for e in existing])}
     kept = [e for i, e in enumerate(incoming) if i not in leaks and i not in known]
     twins = {i for i, _, _ in duplicates_within([e.text for e in kept])}
@@ -97,9 +103,10 @@ def import_file(path: Path, brief: str, nlu_dir: Path = NLU_DIR) -> dict[str, in
             "near another in the file": len(twins), "imported": len(kept), "total now": len(existing) + len(kept)}
 
 
-def check(nlu_dir: Path = NLU_DIR) -> tuple[dict[str, Counter], int, int]:
+def check(nlu_dir: Path = NLU_DIR, evaluation: Optional[Sequence[str]] = None) -> tuple[dict[str, Counter], int, int]:
     """Counts per brief/intent/role/topic, near-duplicate pairs within the data, leaks from evaluation sets."""
     examples = read_directory(nlu_dir)
+    evaluation = evaluation_texts() if evaluation is None else evaluation
     texts = [e.text for e in examples]
     counts = {
         "brief": Counter(e.brief for e in examples),
@@ -108,7 +115,24 @@ def check(nlu_dir: Path = NLU_DIR) -> tuple[dict[str, Counter], int, int]:
         "topic": Counter(e.topic for e in examples),
         "substance": Counter(e.substance or "(unlabelled)" for e in examples),
     }
-    return counts, len(duplicates_within(texts)), len(pairs_across(texts, evaluation_texts()))
+    return counts, len(duplicates_within(texts)), len(pairs_across(texts, evaluation))
+
+
+def tidy(nlu_dir: Path = NLU_DIR, evaluation: Optional[Sequence[str]] = None) -> dict[str, int]:
+    """Drop what `check` finds: examples near an evaluation set, and each later near-twin in the data.
+
+    The similarity's weights come from the texts compared, so data that grows can bring an example
+    imported long ago over the threshold; this keeps the data as clean as on the day of import.
+    """
+    examples = read_directory(nlu_dir)
+    texts = [e.text for e in examples]
+    evaluation = evaluation_texts() if evaluation is None else evaluation
+    leaks = {i for i, _, _ in pairs_across(texts, evaluation)}
+    twins = {i for i, _, _ in duplicates_within(texts)} - leaks
+    kept = [e for i, e in enumerate(examples) if i not in leaks and i not in twins]
+    write_directory(kept, nlu_dir)
+    return {"read": len(examples), "near an evaluation set": len(leaks), "near an earlier example": len(twins),
+            "total now": len(kept)}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -118,7 +142,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     imp.add_argument("file", type=Path)
     imp.add_argument("--brief", required=True)
     sub.add_parser("check", help="counts, near-duplicates and leaks")
+    sub.add_parser("tidy", help="drop the near-duplicates and leaks that check finds")
     args = parser.parse_args(argv)
+    if args.command == "tidy":
+        print(", ".join(f"{k}: {v}" for k, v in tidy().items()))
+        return 0
     if args.command == "import":
         try:
             result = import_file(args.file, args.brief)
