@@ -33,7 +33,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from akan_nlu import norwegian, sentence_model
+from akan_nlu import log_count_ratio, norwegian, sentence_model
 from akan_nlu.normaliser import NORMALISED_TEXT, settings_from
 from akan_nlu.sentence_model import INTENT_HEAD, ModelSettings, Scores, SentenceModel
 from akan_nlu.source_fingerprint import modules_fingerprint
@@ -47,6 +47,8 @@ MODEL_FILE = "sentence_model.skops"
 SETTINGS_FILE = "settings.json"
 TRUSTED_TYPES = [
     "akan_nlu.sentence_model.SentenceModel",
+    "akan_nlu.log_count_ratio.LogCountRatioRegression",
+    "akan_nlu.log_count_ratio.MeanOfClassifiers",
     "akan_nlu.sentence_model.ModelSettings",
     "akan_nlu.norwegian.Normalisation",
     "scipy.sparse._csr.csr_matrix",
@@ -64,6 +66,7 @@ def settings_from_config(config: Dict[Text, Any]) -> ModelSettings:
     return ModelSettings(
         C=float(config["C"]),
         crisis_C=float(config["crisis_C"]),
+        crisis_nb_C=None if config["crisis_nb_C"] is None else float(config["crisis_nb_C"]),
         intent_C=float(config["intent_C"]),
         char_ngrams=tuple(config["char_ngrams"]),
         word_ngrams=tuple(config["word_ngrams"]),
@@ -85,6 +88,7 @@ class SentenceClassifier(GraphComponent):
         return {
             "C": defaults.C,
             "crisis_C": defaults.crisis_C,
+            "crisis_nb_C": defaults.crisis_nb_C,
             "intent_C": defaults.intent_C,
             "char_ngrams": list(defaults.char_ngrams),
             "word_ngrams": list(defaults.word_ngrams),
@@ -106,7 +110,7 @@ class SentenceClassifier(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """A change to the model or the normalisation retrains this component."""
-        return modules_fingerprint(sentence_model, norwegian)
+        return modules_fingerprint(sentence_model, log_count_ratio, norwegian)
 
     @classmethod
     def create(

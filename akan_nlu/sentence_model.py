@@ -25,6 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
+from akan_nlu.log_count_ratio import LogCountRatioRegression, MeanOfClassifiers
 from akan_nlu.norwegian import ALL_STEPS, Normalisation, fold, normalise
 
 NONE = "none"
@@ -84,6 +85,10 @@ class ModelSettings:
     # cross-validation finds more crises with C 32 than with 8 (at 2 %: 94.7 against 94.1 %);
     # 64 and 128 add nothing more.
     crisis_C: float = 32.0
+    # ... and averaged with a regression on naive-Bayes-weighted features (akan_nlu.log_count_ratio):
+    # grouped CV on 37,402 messages finds 96.5 instead of 95.5 % of crises at ≤ 2.3 % false alarms,
+    # with C 16 (1: 96.0, 4: 96.1, 8: 96.3). None: the plain regression alone.
+    crisis_nb_C: Optional[float] = 16.0
     # The intent head is one multinomial regression with balanced classes, so the rare intents
     # (greetings, thanks, questions about the bot) are not drowned by ask_advice; lbfgs, 100
     # iterations: grouped CV gave 94.1 % intent accuracy in 35 s; C 30 with 300 iterations 94.5 % in 74 s
@@ -166,7 +171,7 @@ class SentenceModel:
         self._heads = {head: fitted[head] for head in HEADS if head in fitted}
         return self
 
-    def _fit_head(self, head: str, examples: Sequence[LabelledText], features) -> "LogisticRegression | str":
+    def _fit_head(self, head: str, examples: Sequence[LabelledText], features) -> "LogisticRegression | MeanOfClassifiers | str":
         # A label head learns from the examples whose writer labelled it (None = unlabelled).
         rows = [i for i, e in enumerate(examples) if head in FLAG_HEADS or getattr(e, head) is not None]
         labels = [examples[i].label(head) for i in rows]
@@ -184,6 +189,10 @@ class SentenceModel:
                 C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
                 solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
             )
+            if head == "crisis" and self.settings.crisis_nb_C is not None:
+                model = MeanOfClassifiers([
+                    model, LogCountRatioRegression(C=self.settings.crisis_nb_C, random_state=self.settings.random_state),
+                ])
         return model.fit(features[rows], labels)
 
     # --- prediction ---------------------------------------------------------------------

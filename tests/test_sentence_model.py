@@ -9,7 +9,7 @@ import skops.io as sio
 
 from rasa.engine.training.fingerprinting import calculate_fingerprint_key
 
-from akan_nlu import norwegian, sentence_model
+from akan_nlu import log_count_ratio, norwegian, sentence_model
 from akan_nlu.normaliser import NorwegianNormaliser
 from akan_nlu.sentence_classifier import TRUSTED_TYPES, SentenceClassifier
 from akan_nlu.sentence_model import LabelledText, ModelSettings, SentenceModel
@@ -48,7 +48,7 @@ def test_the_vocabulary_is_saved_as_one_piece_not_one_file_per_term(tmp_path):
 
 def test_a_change_to_the_model_code_retrains_the_rasa_components(monkeypatch):
     """Rasa fingerprints a component by its own class's source; the modules it delegates to count too."""
-    assert SentenceClassifier.fingerprint_addon({}) == modules_fingerprint(sentence_model, norwegian)
+    assert SentenceClassifier.fingerprint_addon({}) == modules_fingerprint(sentence_model, log_count_ratio, norwegian)
     assert NorwegianNormaliser.fingerprint_addon({}) == modules_fingerprint(norwegian)
     before = calculate_fingerprint_key(SentenceClassifier, {}, {})
     original = inspect.getsource
