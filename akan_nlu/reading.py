@@ -11,7 +11,7 @@ from typing import Optional
 
 from akan_nlu.sentence_model import NONE, Scores
 
-DEFAULT_CRISIS_THRESHOLD = 0.4
+DEFAULT_CRISIS_THRESHOLD = 0.35
 DEFAULT_HUMAN_THRESHOLD = 0.6
 DEFAULT_LABEL_THRESHOLD = 0.0
 ADVICE_INTENT = "ask_advice"
