@@ -47,7 +47,11 @@ class LogCountRatioRegression:
         return self
 
     def _weighted(self, features):
-        return scipy.sparse.csr_matrix(features) @ scipy.sparse.diags(self.ratio_, format="csr")
+        # Each stored value times its column's ratio: the product with a diagonal matrix, without
+        # building one of 100,000 × 100,000 for every message parsed.
+        weighted = scipy.sparse.csr_matrix(features, dtype=np.float32, copy=True)
+        weighted.data *= self.ratio_[weighted.indices]
+        return weighted
 
     def predict_proba(self, features) -> np.ndarray:
         return self.regression_.predict_proba(self._weighted(features))
