@@ -66,7 +66,7 @@ def settings_from_config(config: Dict[Text, Any]) -> ModelSettings:
     return ModelSettings(
         C=float(config["C"]),
         crisis_C=float(config["crisis_C"]),
-        crisis_nb_C=None if config["crisis_nb_C"] is None else float(config["crisis_nb_C"]),
+        weighted_C={head: float(C) for head, C in (config["weighted_C"] or {}).items()},
         intent_C=float(config["intent_C"]),
         char_ngrams=tuple(config["char_ngrams"]),
         word_ngrams=tuple(config["word_ngrams"]),
@@ -88,7 +88,7 @@ class SentenceClassifier(GraphComponent):
         return {
             "C": defaults.C,
             "crisis_C": defaults.crisis_C,
-            "crisis_nb_C": defaults.crisis_nb_C,
+            "weighted_C": dict(defaults.weighted_C),
             "intent_C": defaults.intent_C,
             "char_ngrams": list(defaults.char_ngrams),
             "word_ngrams": list(defaults.word_ngrams),

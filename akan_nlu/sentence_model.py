@@ -12,7 +12,6 @@ cross-validation in `make eval` train and ask the same model.
 """
 from __future__ import annotations
 
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,7 +32,10 @@ LABEL_HEADS: dict[str, tuple[str, ...]] = {"role": ROLES, "topic": TOPICS, "subs
 FLAG_HEADS = ("crisis", "human")
 INTENT_HEAD = "intent"
 HEADS = (*LABEL_HEADS, *FLAG_HEADS, INTENT_HEAD)
-FIT_THREADS = max(1, min(len(HEADS), os.cpu_count() or 1))
+# One thread per head, more than the cores: the heads take very different times (topic and role
+# with their weighted regressions longest), and liblinear and lbfgs release the GIL, so every core
+# stays busy to the end (on 2 cores: 146 s instead of 167 s with one thread per core).
+FIT_THREADS = len(HEADS)
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,11 @@ class ModelSettings:
     # cross-validation finds more crises with C 32 than with 8 (at 2 %: 94.7 against 94.1 %);
     # 64 and 128 add nothing more.
     crisis_C: float = 32.0
-    # ... and averaged with a regression on naive-Bayes-weighted features (akan_nlu.log_count_ratio):
-    # grouped CV on 37,402 messages finds 96.5 instead of 95.5 % of crises at ≤ 2.3 % false alarms,
-    # with C 16 (1: 96.0, 4: 96.1, 8: 96.3). None: the plain regression alone.
-    crisis_nb_C: Optional[float] = 16.0
+    # These heads average their regression with one on naive-Bayes-weighted features
+    # (akan_nlu.log_count_ratio), with this C. Grouped CV: on 37,402 messages 96.5 instead of 95.5 %
+    # of crises at ≤ 2.3 % false alarms (C 1: 96.0, 4: 96.1, 8: 96.3, 16: 96.5); on 39,169, role and
+    # topic right more often (docs/understanding.md). Empty: the plain regressions alone.
+    weighted_C: Mapping[str, float] = field(default_factory=lambda: {"crisis": 16.0, "role": 8.0, "topic": 8.0})
     # The intent head is one multinomial regression with balanced classes, so the rare intents
     # (greetings, thanks, questions about the bot) are not drowned by ask_advice; lbfgs, 100
     # iterations: grouped CV gave 94.1 % intent accuracy in 35 s; C 30 with 300 iterations 94.5 % in 74 s
@@ -160,8 +163,7 @@ class SentenceModel:
         if self._word is not None:
             self._word.stop_words_ = None
         features = self._features(folded, norm)
-        # The heads are independent; liblinear releases the GIL, so two threads use both cores.
-        # The intent head takes longest: started first, the other heads share the second core meanwhile.
+        # The heads are independent and fitted at once (FIT_THREADS).
         order = ((INTENT_HEAD,) if intent else ()) + tuple(head for head in HEADS if head != INTENT_HEAD)
         # The intent head stops at 100 iterations on purpose (ModelSettings.intent_C): its lbfgs
         # warning says only that. (The filter is process-wide while fitting, so it is set here.)
@@ -189,9 +191,9 @@ class SentenceModel:
                 C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
                 solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
             )
-            if head == "crisis" and self.settings.crisis_nb_C is not None:
+            if head in self.settings.weighted_C:
                 model = MeanOfClassifiers([
-                    model, LogCountRatioRegression(C=self.settings.crisis_nb_C, random_state=self.settings.random_state),
+                    model, LogCountRatioRegression(C=self.settings.weighted_C[head], random_state=self.settings.random_state),
                 ])
         return model.fit(features[rows], labels)
 

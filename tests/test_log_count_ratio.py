@@ -17,8 +17,9 @@ LABELS = ["yes", "yes", "yes", "no", "no", "no", "no", "no"]
 
 def test_the_ratio_weighs_telling_features_and_not_common_ones():
     model = LogCountRatioRegression(C=4.0).fit(FEATURES, LABELS)
-    assert model.ratio_[0] > 0 > model.ratio_[1]
-    assert abs(model.ratio_[2]) < model.ratio_[0]
+    (ratio,) = model.ratios_  # two classes: one ratio, the second class's
+    assert ratio[0] > 0 > ratio[1]
+    assert abs(ratio[2]) < ratio[0]
     assert list(model.classes_) == ["no", "yes"]
     probabilities = model.predict_proba(scipy.sparse.csr_matrix(np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float32)))
     assert probabilities.shape == (2, 2)
@@ -31,6 +32,20 @@ def test_two_classes_are_needed():
         LogCountRatioRegression().fit(FEATURES, ["yes"] * 8)
 
 
+def test_more_classes_are_each_weighed_against_the_rest():
+    # Feature 0 means "leder", feature 1 "kollega", feature 2 "none".
+    labels = ["leder", "leder", "leder", "kollega", "kollega", "kollega", "none", "kollega"]
+    features = scipy.sparse.csr_matrix(np.array([
+        [1, 0, 0], [1, 0, 0], [1, 0, 1], [0, 1, 0], [0, 1, 0], [0, 1, 1], [0, 0, 1], [0, 1, 0],
+    ], dtype=np.float32))
+    model = LogCountRatioRegression(C=4.0).fit(features, labels)
+    assert list(model.classes_) == ["kollega", "leder", "none"]
+    assert model.ratios_.shape == (3, 3)
+    probabilities = model.predict_proba(scipy.sparse.csr_matrix(np.eye(3, dtype=np.float32)))
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert [model.classes_[i] for i in probabilities.argmax(axis=1)] == ["leder", "kollega", "none"]
+
+
 def test_the_mean_averages_the_members_probabilities():
     plain = LogisticRegression(C=1.0)
     weighted = LogCountRatioRegression(C=4.0)
@@ -40,3 +55,14 @@ def test_the_mean_averages_the_members_probabilities():
     assert list(mean.classes_) == ["no", "yes"]
     with pytest.raises(ValueError):
         MeanOfClassifiers([])
+
+
+def test_folded_weights_read_as_the_regression_on_weighted_features_does():
+    """predict_proba multiplies by ratio ⊙ weights once instead of weighting each message first."""
+    model = LogCountRatioRegression(C=4.0, random_state=7).fit(FEATURES, LABELS)
+    (ratio,) = model.ratios_
+    regression = LogisticRegression(
+        C=4.0, solver="liblinear", dual=True, class_weight="balanced", max_iter=3000, tol=1e-3, random_state=7,
+    ).fit(LogCountRatioRegression._weighted(FEATURES, ratio), np.asarray(LABELS) == "yes")
+    expected = regression.predict_proba(LogCountRatioRegression._weighted(FEATURES, ratio))
+    assert np.allclose(model.predict_proba(FEATURES), expected, atol=1e-6)
