@@ -52,9 +52,8 @@ endif
 TRAINING_DATA := data/nlu data/rules data/stories
 TRAINING_INPUTS := config.yml domain.yml $(shell find $(TRAINING_DATA) data/lexicon akan_nlu akan_contract -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 MODEL := models/akan.tar.gz
-SPACY_MODEL := build/spacy-nb/meta.json
 
-.PHONY: help install nlp train run run-prod test test-fast unit-test story-test eval answers privacy names bench validate shell clean
+.PHONY: help install train run run-prod test test-fast unit-test story-test eval answers privacy names bench validate shell clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -75,12 +74,7 @@ $(GATEWAY_VENV)/.installed: requirements-gateway.txt constraints-gateway.txt
 
 install: $(VENV)/.installed $(GATEWAY_VENV)/.installed ## Create .venv (Python 3.10, Rasa) and .venv-gateway (Python 3.12, the gateway) with the pinned packages
 
-$(SPACY_MODEL): $(VENV)/.installed akan_nlu/spacy_pipeline.py
-	$(PY) -m akan_nlu.spacy_pipeline build/spacy-nb
-
-nlp: $(SPACY_MODEL) ## Build the blank Norwegian spaCy pipeline Rasa loads
-
-$(MODEL): $(SPACY_MODEL) $(TRAINING_INPUTS)
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@mkdir -p models
 	@umask 077; mkdir -p $(VAR_DIR)
 	@umask 077; start=$$(date +%s); \
@@ -170,5 +164,5 @@ shell: $(MODEL) ## Chat with the bot in the terminal (uses the running action se
 	trap '[ -n "$$pid" ] && kill $$pid' EXIT; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml -p $(SHELL_PORT)
 
-clean: ## Remove trained models, the spaCy build and runtime data
-	rm -rf models build $(VAR_DIR)
+clean: ## Remove trained models and runtime data
+	rm -rf models $(VAR_DIR)

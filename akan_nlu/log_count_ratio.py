@@ -25,9 +25,10 @@ class LogCountRatioRegression:
     the probabilities of "this class" normalised to sum to one.
     """
 
-    def __init__(self, C: float = 16.0, alpha: float = 1.0, random_state: Optional[int] = None) -> None:
+    def __init__(self, C: float = 16.0, alpha: float = 1.0, tol: float = 1e-3, random_state: Optional[int] = None) -> None:
         self.C = C
         self.alpha = alpha
+        self.tol = tol
         self.random_state = random_state
 
     def fit(self, features, labels: Sequence) -> "LogCountRatioRegression":
@@ -42,7 +43,7 @@ class LogCountRatioRegression:
         ratios = [self._ratio(present, labels == target) for target in targets]
         regressions = [
             LogisticRegression(
-                C=self.C, solver="liblinear", dual=True, class_weight="balanced", max_iter=3000, tol=1e-3,
+                C=self.C, solver="liblinear", dual=True, class_weight="balanced", max_iter=3000, tol=self.tol,
                 random_state=self.random_state,
             ).fit(self._weighted(features, ratio), labels == target)
             for target, ratio in zip(targets, ratios)

@@ -135,9 +135,14 @@ class SentenceModel:
 
     # --- training ---------------------------------------------------------------------
     def fit(
-        self, examples: Sequence[LabelledText], normalised: Optional[Sequence[str]] = None, intent: bool = True,
+        self, examples: Sequence[LabelledText], normalised: Optional[Sequence[str]] = None,
+        heads: Sequence[str] = HEADS,
     ) -> "SentenceModel":
-        """`intent=False` leaves the intent head out (its scores then have no intent distribution)."""
+        """Fits the given heads (both flag heads always); the scores of a model without a label head
+        or the intent head have no distribution for it."""
+        unknown = set(heads) - set(HEADS)
+        if unknown:
+            raise ValueError(f"unknown heads: {sorted(unknown)}")
         if not examples:
             raise ValueError("no training examples")
         s = self.settings
@@ -164,7 +169,7 @@ class SentenceModel:
             self._word.stop_words_ = None
         features = self._features(folded, norm)
         # The heads are independent and fitted at once (FIT_THREADS).
-        order = ((INTENT_HEAD,) if intent else ()) + tuple(head for head in HEADS if head != INTENT_HEAD)
+        order = tuple(head for head in HEADS if head in heads or head in FLAG_HEADS)
         # The intent head stops at 100 iterations on purpose (ModelSettings.intent_C): its lbfgs
         # warning says only that. (The filter is process-wide while fitting, so it is set here.)
         with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
@@ -192,9 +197,13 @@ class SentenceModel:
                 solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
             )
             if head in self.settings.weighted_C:
-                model = MeanOfClassifiers([
-                    model, LogCountRatioRegression(C=self.settings.weighted_C[head], random_state=self.settings.random_state),
-                ])
+                # A label head's one-against-rest regressions stop at tolerance 0.01: grouped CV gives
+                # the same role and topic accuracy as at 0.001 in two thirds of the time.
+                weighted = LogCountRatioRegression(
+                    C=self.settings.weighted_C[head], tol=1e-3 if head in FLAG_HEADS else 1e-2,
+                    random_state=self.settings.random_state,
+                )
+                model = MeanOfClassifiers([model, weighted])
         return model.fit(features[rows], labels)
 
     # --- prediction ---------------------------------------------------------------------

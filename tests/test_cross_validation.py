@@ -5,7 +5,7 @@ import pytest
 
 from akan_nlu.reading import Reading, Thresholds
 from akan_nlu.sentence_model import LabelledText, ModelSettings, SentenceModel
-from evaluation.cross_validation import Explicit, cross_validate, figures, percent, readings
+from evaluation.cross_validation import SCORED_HEADS, Explicit, cross_validate, figures, percent, readings
 
 SETTINGS = ModelSettings(max_char_features=500)
 
@@ -70,7 +70,7 @@ def test_a_learning_curve_point_trains_on_part_of_each_fold(explicit, monkeypatc
 
 def test_readings_work_on_a_model_without_the_intent_head(explicit):
     """The cross-validation fits no intent head; the labelled intent sets the topic's threshold."""
-    model = SentenceModel(SETTINGS).fit(EXAMPLES, intent=False)
+    model = SentenceModel(SETTINGS).fit(EXAMPLES, heads=SCORED_HEADS)
     texts = ["jeg er verneombud og lurer på noe", "jeg ser ingen vei ut lenger"]
     found = readings(model, texts, explicit, Thresholds(), intents=["ask_advice", "crisis"])
     assert found[0].role == "ansattrepresentant"  # stated, from the explicit layer

@@ -56,14 +56,18 @@ def test_a_change_to_the_model_code_retrains_the_rasa_components(monkeypatch):
     assert calculate_fingerprint_key(SentenceClassifier, {}, {}) != before
 
 
-def test_without_the_intent_head_the_other_heads_still_read():
-    """The cross-validation leaves the intent head out and gives the labelled intents instead."""
-    with_intent = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES)
-    without = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES, intent=False)
+def test_heads_left_out_are_not_fitted_and_the_others_read_the_same():
+    """The cross-validation leaves the intent and substance heads out (the labelled intent stands in)."""
+    full = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES)
+    partial_model = SentenceModel(ModelSettings(max_char_features=200)).fit(EXAMPLES, heads=("role", "topic"))
     texts = ["mannen min drikker", "jeg ser ingen vei ut"]
-    for full, partial in zip(with_intent.predict(texts), without.predict(texts)):
-        assert "intent" in full.labels and "intent" not in partial.labels
+    for whole, partial in zip(full.predict(texts), partial_model.predict(texts)):
+        assert {"intent", "substance"} <= set(whole.labels)
+        assert set(partial.labels) == {"role", "topic"}
+        assert set(partial.flags) == {"crisis", "human"}  # the flag heads are always fitted
         # liblinear's solution agrees to its tolerance, not to the last bit
-        assert partial.flags == pytest.approx(full.flags, abs=1e-3)
-        for head in ("role", "topic", "substance"):
-            assert partial.labels[head] == pytest.approx(full.labels[head], abs=1e-3)
+        assert partial.flags == pytest.approx(whole.flags, abs=1e-3)
+        for head in ("role", "topic"):
+            assert partial.labels[head] == pytest.approx(whole.labels[head], abs=1e-3)
+    with pytest.raises(ValueError, match="unknown heads"):
+        SentenceModel().fit(EXAMPLES, heads=("mood",))
