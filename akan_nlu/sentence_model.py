@@ -192,9 +192,12 @@ class SentenceModel:
             )
         else:
             # The dual problem (more features than examples) reaches the same weights about twice as fast.
+            # The label heads stop at tolerance 0.01, the flag heads at 0.001: grouped CV on 39,169
+            # messages gives the same role and topic figures either way, and `make eval` is 16 s faster.
             model = LogisticRegression(
                 C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
-                solver="liblinear", dual=True, tol=1e-3, random_state=self.settings.random_state,
+                solver="liblinear", dual=True, tol=1e-3 if head in FLAG_HEADS else 1e-2,
+                random_state=self.settings.random_state,
             )
             if head in self.settings.weighted_C:
                 # A label head's one-against-rest regressions stop at tolerance 0.01: grouped CV gives
