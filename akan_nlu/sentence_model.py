@@ -24,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from akan_contract.taxonomy import ROLES, SUBSTANCES, TOPICS
-from akan_nlu.log_count_ratio import LogCountRatioRegression, MeanOfClassifiers
+from akan_nlu.log_count_ratio import LogCountRatioRegression, MeanOfClassifiers, liblinear_regression
 from akan_nlu.norwegian import ALL_STEPS, Normalisation, fold, normalise
 
 NONE = "none"
@@ -191,20 +191,15 @@ class SentenceModel:
                 C=self.settings.intent_C, max_iter=100, class_weight="balanced", random_state=self.settings.random_state,
             )
         else:
-            # The dual problem (more features than examples) reaches the same weights about twice as fast.
             # The label heads stop at tolerance 0.01, the flag heads at 0.001: grouped CV on 39,169
-            # messages gives the same role and topic figures either way, and `make eval` is 16 s faster.
-            model = LogisticRegression(
-                C=self._C_for(head), max_iter=3000, class_weight="balanced" if head in FLAG_HEADS else None,
-                solver="liblinear", dual=True, tol=1e-3 if head in FLAG_HEADS else 1e-2,
-                random_state=self.settings.random_state,
+            # messages gives the same role and topic figures either way in two thirds of the time.
+            tol = 1e-3 if head in FLAG_HEADS else 1e-2
+            model = liblinear_regression(
+                self._C_for(head), tol, "balanced" if head in FLAG_HEADS else None, self.settings.random_state,
             )
             if head in self.settings.weighted_C:
-                # A label head's one-against-rest regressions stop at tolerance 0.01: grouped CV gives
-                # the same role and topic accuracy as at 0.001 in two thirds of the time.
                 weighted = LogCountRatioRegression(
-                    C=self.settings.weighted_C[head], tol=1e-3 if head in FLAG_HEADS else 1e-2,
-                    random_state=self.settings.random_state,
+                    C=self.settings.weighted_C[head], tol=tol, random_state=self.settings.random_state,
                 )
                 model = MeanOfClassifiers([model, weighted])
         return model.fit(features[rows], labels)

@@ -44,6 +44,11 @@ def evaluation_texts(root: Path = PROJECT_ROOT) -> list[str]:
     return texts
 
 
+def _or_every_set(evaluation: Optional[Sequence[str]]) -> Sequence[str]:
+    """The texts given, or by default those of every evaluation set."""
+    return evaluation_texts() if evaluation is None else evaluation
+
+
 def briefs(path: Path = BRIEFS) -> dict[str, dict]:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("briefs") or {}
 
@@ -92,7 +97,7 @@ def import_file(
     raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []
     incoming = [from_writer(item, brief, f"{path.name} item {i + 1}") for i, item in enumerate(raw)]
     existing = read_directory(nlu_dir)
-    evaluation = evaluation_texts() if evaluation is None else evaluation
+    evaluation = _or_every_set(evaluation)
     leaks = {i for i, _, _ in pairs_across([e.text for e in incoming], evaluation)}
     known = {i for i, _, _ in pairs_across([e.text for e in incoming], [e.text for e in existing])}
     kept = [e for i, e in enumerate(incoming) if i not in leaks and i not in known]
@@ -106,7 +111,7 @@ def import_file(
 def check(nlu_dir: Path = NLU_DIR, evaluation: Optional[Sequence[str]] = None) -> tuple[dict[str, Counter], int, int]:
     """Counts per brief/intent/role/topic, near-duplicate pairs within the data, leaks from evaluation sets."""
     examples = read_directory(nlu_dir)
-    evaluation = evaluation_texts() if evaluation is None else evaluation
+    evaluation = _or_every_set(evaluation)
     texts = [e.text for e in examples]
     counts = {
         "brief": Counter(e.brief for e in examples),
@@ -126,7 +131,7 @@ def tidy(nlu_dir: Path = NLU_DIR, evaluation: Optional[Sequence[str]] = None) ->
     """
     examples = read_directory(nlu_dir)
     texts = [e.text for e in examples]
-    evaluation = evaluation_texts() if evaluation is None else evaluation
+    evaluation = _or_every_set(evaluation)
     leaks = {i for i, _, _ in pairs_across(texts, evaluation)}
     twins = {i for i, _, _ in duplicates_within(texts)} - leaks
     kept = [e for i, e in enumerate(examples) if i not in leaks and i not in twins]
