@@ -60,8 +60,13 @@ def _example_texts(examples: Any) -> list[str]:
     return [str(e["text"]).strip() for e in examples or []]
 
 
+# libyaml's safe loader reads the 43,000 messages of data/nlu in 1.5 s instead of 12.5 s (the
+# pure-Python one where PyYAML was built without libyaml); both build the same data.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_file(path: Path) -> list[LabelledText]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
     out = []
     for block in data.get("nlu") or []:
         if "intent" not in block:
