@@ -14,10 +14,10 @@ from typing import Optional, Sequence
 
 from sklearn.model_selection import GroupKFold
 
-from akan_nlu.crisis_detector import SafetyPatterns
 from akan_nlu.lexicon import PatternSet, load_human_request
 from akan_nlu.norwegian import normalise
 from akan_nlu.reading import Reading, Thresholds, read
+from akan_nlu.safety_patterns import SafetyPatterns
 from akan_nlu.self_identification import SelfIdentification
 from akan_nlu.sentence_model import NONE, LabelledText, ModelSettings, SentenceModel
 

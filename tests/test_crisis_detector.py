@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from akan_nlu.crisis_detector import CrisisDetector, CrisisLexiconError, SafetyPatterns
+from akan_nlu.crisis_detector import CrisisDetector
+from akan_nlu.safety_patterns import CrisisLexiconError, SafetyPatterns
 from akan_nlu.intent_override import set_intent
 from akan_nlu.sentence_classifier import SCORES
 from akan_nlu.sentence_model import Scores
