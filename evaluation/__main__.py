@@ -212,7 +212,7 @@ def _sealed(path: Path) -> bool:
     return path.name.startswith("sealed")
 
 
-def _score_set(args, path: Path, baseline_fit: "Future", examples) -> tuple[int, Optional[dict]]:
+def _score_set(args, path: Path, baseline_fit: Future, examples) -> tuple[int, Optional[dict]]:
     """`baseline_fit`: the baseline being trained (Rasa is asked first, while it trains)."""
     try:
         items = load_dev_set(path)
@@ -248,10 +248,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parse_args(argv)
 
-    from evaluation.baseline import Baseline, TrainingDataError, load_training_examples
+    from evaluation.baseline import Baseline, TrainingDataError, read_labelled, training_examples
 
     try:
-        examples = load_training_examples(args.nlu)
+        labelled = read_labelled(args.nlu)  # read once: the baseline and the cross-validation both learn from it
+        examples = training_examples(labelled, args.nlu)
     except TrainingDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -284,7 +285,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.cv_folds:
         from evaluation.learning import print_cross_validation
 
-        report["cross_validation"] = print_cross_validation(args.nlu, args.cv_folds, args.ablation)
+        report["cross_validation"] = print_cross_validation(labelled, args.cv_folds, args.ablation)
     if args.json:
         try:
             single = len(report["sets"]) == 1 and "cross_validation" not in report

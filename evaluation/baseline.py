@@ -11,7 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -19,6 +19,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from evaluation.scoring import Prediction
+
+if TYPE_CHECKING:
+    from akan_nlu.training_labels import LabelledText
 
 logger = logging.getLogger(__name__)
 
@@ -39,25 +42,35 @@ class TrainingExample:
     topic: str
 
 
-def load_training_examples(nlu_path: Path | str) -> list[TrainingExample]:
-    """The labelled messages of data/nlu: the labels in each intent block's metadata."""
+def read_labelled(nlu_path: Path | str) -> list[LabelledText]:
+    """The labelled messages of data/nlu (akan_nlu.training_labels.LabelledText), read once for
+    the baseline and the cross-validation alike."""
     from akan_nlu.training_labels import TrainingLabelError, read_directory
 
     nlu_path = Path(nlu_path)
     if not nlu_path.exists():
         raise TrainingDataError(f"NLU training data not found: {nlu_path}")
     try:
-        labelled = read_directory(nlu_path)
+        return read_directory(nlu_path)
     except (TrainingLabelError, OSError, ValueError) as exc:
         raise TrainingDataError(f"cannot load NLU training data from {nlu_path}: {exc}") from exc
+
+
+def training_examples(labelled: Sequence[LabelledText], where: Path | str = "the training data") -> list[TrainingExample]:
+    """The baseline's view of labelled messages: the labels in each intent block's metadata."""
     examples = [
         TrainingExample(text=e.text, intent=e.intent, role=e.role or NO_LABEL, topic=e.topic or NO_LABEL)
         for e in labelled
         if e.text
     ]
     if not examples:
-        raise TrainingDataError(f"no intent examples in {nlu_path}")
+        raise TrainingDataError(f"no intent examples in {where}")
     return examples
+
+
+def load_training_examples(nlu_path: Path | str) -> list[TrainingExample]:
+    """The labelled messages of data/nlu: the labels in each intent block's metadata."""
+    return training_examples(read_labelled(nlu_path), nlu_path)
 
 
 def _features() -> FeatureUnion:

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from akan_nlu.norwegian import normalise
 from akan_nlu.reading import Thresholds
-from akan_nlu.sentence_model import ModelSettings
-from akan_nlu.training_labels import read_directory
+from akan_nlu.sentence_model import LabelledText, ModelSettings
 from evaluation.cross_validation import FIGURES, Explicit, cross_validate, percent
 
 # A quarter of each training fold, then all of it: whether four times the data still helps. (A
@@ -25,10 +23,10 @@ def _row(label: str, result: dict) -> str:
     return f"  {label:<28}" + " ".join(cells)
 
 
-def print_cross_validation(nlu_dir: Path, folds: int, ablation: bool = False) -> dict[str, Any]:
-    """Grouped k-fold by brief, and the score against training-set size; returns the figures."""
+def print_cross_validation(examples: Sequence[LabelledText], folds: int, ablation: bool = False) -> dict[str, Any]:
+    """Grouped k-fold by brief over the labelled messages, and the score against training-set size;
+    returns the figures."""
     started = time.monotonic()
-    examples = read_directory(nlu_dir)
     settings, thresholds, explicit = ModelSettings(), Thresholds(), Explicit.load()
     normalised = [normalise(e.text) for e in examples]
     print(f"== cross-validation on the training data: {len(examples)} examples, {len({e.brief for e in examples})} briefs, "
