@@ -86,31 +86,53 @@ def add(a: dict, b: dict) -> dict:
     return {k: (a.get(k, (0, 0))[0] + b[k][0], a.get(k, (0, 0))[1] + b[k][1]) for k in b}
 
 
-def cross_validate(
-    examples: Sequence[LabelledText], settings: ModelSettings, thresholds: Thresholds, explicit: Explicit,
-    folds: int = 5, fraction: float = 1.0, use_explicit: bool = True, seed: int = 2026,
-    normalised: Optional[Sequence[str]] = None,
+Split = tuple[list[int], list[int]]
+
+
+def splits(examples: Sequence[LabelledText], folds: int, fraction: float = 1.0, seed: int = 2026) -> list[Split]:
+    """(training, held-out) indices per fold, grouped by brief; `fraction` of each training fold is
+    kept (learning curve), drawn the same way on every run."""
+    groups = [e.brief for e in examples]
+    rng = random.Random(seed)
+    out = []
+    for train, test in GroupKFold(n_splits=min(folds, len(set(groups)))).split(examples, groups=groups):
+        train = list(train)
+        if fraction < 1.0:
+            train = rng.sample(train, max(1, int(len(train) * fraction)))
+        out.append((train, list(test)))
+    return out
+
+
+def fold_figures(
+    examples: Sequence[LabelledText], normalised: Sequence[str], split: Split, settings: ModelSettings,
+    thresholds: Thresholds, explicit: Explicit, use_explicit: bool = True,
 ) -> dict[str, tuple[int, int]]:
-    """Figures summed over the held-out folds; `fraction` of each training fold is used (learning curve).
+    """Train on one fold's training side and read its held-out messages: (count, total) per figure.
 
     The labelled intent stands in for the intent head, which is left out (SCORED_HEADS): fitting it
     would double the time of `make eval` (budget 5 minutes). Its own cross-validated accuracy is in
     akan_nlu/sentence_classifier.py, and the sets scored through /model/parse use it.
     """
+    train, test = split
+    model = SentenceModel(settings).fit([examples[i] for i in train], [normalised[i] for i in train], heads=SCORED_HEADS)
+    held = [examples[i] for i in test]
+    found = readings(model, [e.text for e in held], explicit, thresholds, [normalised[i] for i in test], use_explicit,
+                     [e.intent for e in held])
+    return figures(held, found)
+
+
+def cross_validate(
+    examples: Sequence[LabelledText], settings: ModelSettings, thresholds: Thresholds, explicit: Explicit,
+    folds: int = 5, fraction: float = 1.0, use_explicit: bool = True, seed: int = 2026,
+    normalised: Optional[Sequence[str]] = None,
+) -> dict[str, tuple[int, int]]:
+    """Figures summed over the held-out folds, one fold after another (evaluation.fold_pool runs
+    them in parallel processes)."""
     if normalised is None:
         normalised = [normalise(e.text, settings.normalisation) for e in examples]
-    groups = [e.brief for e in examples]
     total: dict = {}
-    rng = random.Random(seed)
-    for train, test in GroupKFold(n_splits=min(folds, len(set(groups)))).split(examples, groups=groups):
-        train = list(train)
-        if fraction < 1.0:
-            train = rng.sample(train, max(1, int(len(train) * fraction)))
-        model = SentenceModel(settings).fit([examples[i] for i in train], [normalised[i] for i in train], heads=SCORED_HEADS)
-        held = [examples[i] for i in test]
-        found = readings(model, [e.text for e in held], explicit, thresholds, [normalised[i] for i in test], use_explicit,
-                         [e.intent for e in held])
-        total = add(total, figures(held, found))
+    for split in splits(examples, folds, fraction, seed):
+        total = add(total, fold_figures(examples, normalised, split, settings, thresholds, explicit, use_explicit))
     return total
 
 

@@ -5,7 +5,9 @@ import pytest
 
 from akan_nlu.reading import Reading, Thresholds
 from akan_nlu.sentence_model import LabelledText, ModelSettings, SentenceModel
-from evaluation.cross_validation import SCORED_HEADS, Explicit, cross_validate, figures, percent, readings
+from akan_nlu.norwegian import normalise
+from evaluation.cross_validation import SCORED_HEADS, Explicit, cross_validate, figures, percent, readings, splits
+from evaluation.fold_pool import FoldPool
 
 SETTINGS = ModelSettings(max_char_features=500)
 
@@ -91,3 +93,12 @@ def test_figures_count_crisis_and_person_and_none_labels():
         "human_recall": (0, 1),
     }
     assert percent(total["topic"]) == 0.0 and percent((0, 0)) is None
+
+
+def test_folds_in_worker_processes_give_the_same_figures(explicit):
+    """make eval runs the folds in a pool of processes; the figures are those of one after another."""
+    normalised = [normalise(e.text) for e in EXAMPLES]
+    one_by_one = cross_validate(EXAMPLES, SETTINGS, Thresholds(), explicit, folds=4, fraction=0.5, normalised=normalised)
+    with FoldPool(EXAMPLES, normalised, processes=2) as pool:
+        futures = [pool.submit(split, SETTINGS, Thresholds()) for split in splits(EXAMPLES, 4, fraction=0.5)]
+        assert pool.total(futures) == one_by_one

@@ -63,8 +63,10 @@ from rasa_runtime.fixes import (action_payload, action_response_validation, api_
 installed = fixes.install()
 from rasa.shared.importers import utils as importer_utils
 assert not getattr(importer_utils.training_data_from_paths, "reads_once", False)  # training only
-assert fixes.install(training=True) == ["training_data_reads"]
+assert fixes.install(training=True) == ["training_data_reads", "nlu_schema_check"]
 assert importer_utils.training_data_from_paths.reads_once
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+assert RasaYAMLReader.validate.checks_quickly
 assert RemoteAction._validate_action_result is action_response_validation.validate_action_result
 assert T.applied_events is applied_events.applied_events
 assert DaskGraphRunner.run is graph_runner.run
