@@ -23,7 +23,7 @@ class CrisisLexiconError(ValueError):
     """crisis.yml is malformed: unknown macro or invalid pattern."""
 
 
-def normalise(text: str) -> str:
+def pattern_form(text: str) -> str:
     """The form the safety patterns are written against: folded, plain apostrophes, single spaces."""
     return " ".join(fold(text).translate(_APOSTROPHES).split())
 
@@ -57,7 +57,7 @@ class SafetyPatterns:
 
     def category(self, text: str) -> Optional[str]:
         """The first category whose pattern the text matches, or None."""
-        norm = normalise(text)
+        norm = pattern_form(text)
         for name, patterns in self.categories:
             if any(p.search(norm) for p in patterns):
                 return name
