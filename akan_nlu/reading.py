@@ -12,7 +12,7 @@ from typing import Optional
 from akan_nlu.sentence_model import NONE, Scores
 
 DEFAULT_CRISIS_THRESHOLD = 0.3
-DEFAULT_HUMAN_THRESHOLD = 0.45
+DEFAULT_HUMAN_THRESHOLD = 0.4
 DEFAULT_LABEL_THRESHOLD = 0.0
 ADVICE_INTENT = "ask_advice"
 
