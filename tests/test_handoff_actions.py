@@ -4,7 +4,8 @@ numbers always first, and the bot's return after a handoff."""
 from __future__ import annotations
 
 from actions.crisis import ActionCrisis
-from actions.handoff import ActionHandoffEnded, ActionRequestHuman
+from actions.buttons import COUNSELLOR_BUTTON
+from actions.handoff import CONFIRM, CONFIRM_BELOW, ActionHandoffEnded, ActionRequestHuman
 from actions.misunderstanding import ActionMisunderstood
 from actions.yes_no import ActionAffirm
 from tests.conftest import entity, make_tracker, user_event
@@ -113,3 +114,35 @@ def test_bot_says_it_is_back_for_each_outcome():
         assert customs(messages)[0] == {**customs(messages)[0], "type": "handoff", "status": "closed", "outcome": outcome}
         assert events == []
     assert "22 40 28 00" in messages[0]["text"] and "akan@akan.no" in messages[0]["text"]  # timeout: other ways in
+
+
+def uncertain(text: str, confidence: float, metadata: dict):
+    tracker = with_metadata(make_tracker(text, intent="request_human"), metadata)
+    tracker.latest_message["intent"]["confidence"] = confidence
+    return tracker
+
+
+def test_a_weak_learned_request_is_confirmed_before_any_handoff():
+    tracker = uncertain("kan jeg snakke med lederen min om dette?", CONFIRM_BELOW - 0.1, AVAILABLE)
+    messages, events = run(ActionRequestHuman(), tracker)
+    assert messages[0]["text"] == CONFIRM
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[0] == "Snakk med veileder" and len(titles) > 1  # the counsellor, then the topics
+    assert customs(messages) == [] and not paused(events)
+
+
+def test_yes_after_the_question_hands_over():
+    asked, _ = run(ActionRequestHuman(), uncertain("kan jeg snakke med HR om dette?", 0.45, AVAILABLE))
+    question = {"event": "bot", "text": asked[0]["text"], "data": {"buttons": asked[0]["buttons"]}}
+    tracker = with_metadata(make_tracker("ja", intent="affirm", history=[question]), AVAILABLE)
+    messages, events = run(ActionAffirm(), tracker)
+    assert customs(messages)[0]["status"] == "queued" and paused(events)
+
+
+def test_a_sure_request_or_the_button_hands_over_at_once():
+    for tracker in (
+        uncertain("kan noen hos dere ringe meg?", CONFIRM_BELOW, AVAILABLE),
+        uncertain(COUNSELLOR_BUTTON["payload"], 0.3, AVAILABLE),  # a button press is never asked about
+    ):
+        messages, events = run(ActionRequestHuman(), tracker)
+        assert customs(messages)[0]["status"] == "queued" and paused(events)
