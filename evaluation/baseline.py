@@ -11,17 +11,15 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from akan_nlu.log_count_ratio import liblinear_regression
+from akan_nlu.training_labels import LabelledText, TrainingLabelError, read_directory
 from evaluation.scoring import Prediction
-
-if TYPE_CHECKING:
-    from akan_nlu.training_labels import LabelledText
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +43,6 @@ class TrainingExample:
 def read_labelled(nlu_path: Path | str) -> list[LabelledText]:
     """The labelled messages of data/nlu (akan_nlu.training_labels.LabelledText), read once for
     the baseline and the cross-validation alike."""
-    from akan_nlu.training_labels import TrainingLabelError, read_directory
-
     nlu_path = Path(nlu_path)
     if not nlu_path.exists():
         raise TrainingDataError(f"NLU training data not found: {nlu_path}")
