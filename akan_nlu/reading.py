@@ -30,6 +30,10 @@ class Thresholds:
     # The same for the topic of a request for advice: such a question is almost always about
     # something, so a weaker topic is given rather than asking "what is it about?".
     advice_topic_over_none: float = 0.1
+    # A role the writer states ("jeg er lege") gives way when the learned role head names another
+    # role with at least this probability: "jeg er lege, men nå er det meg selv det gjelder" is
+    # the person themself. Above 1: the stated role always stands.
+    learned_over_stated: float = 0.5
 
     def over_none(self, head: str, intent: Optional[str] = None) -> float:
         """The "over none" threshold of a label head for a message with this intent (substance: never)."""
@@ -61,6 +65,21 @@ def flag(pattern_hit: bool, probability: Optional[float], threshold: float) -> t
     return False, "none"
 
 
+def main_role(scores: Scores, stated_role: Optional[str], thresholds: Thresholds) -> tuple[Optional[str], float, bool]:
+    """The message's main role, its probability, and whether the writer stated one.
+
+    A stated role comes first unless the learned head is sure of another; either way a message
+    with a statement is a statement about the writer (`stated` True), so it may replace a role
+    carried over in the conversation (actions/conversation.py).
+    """
+    learned, probability = best_label(scores, "role", thresholds.over_none("role"))
+    if stated_role is None:
+        return learned, probability, False
+    if learned and learned != stated_role and probability >= thresholds.learned_over_stated:
+        return learned, probability, True
+    return stated_role, 1.0, True
+
+
 @dataclass(frozen=True)
 class Reading:
     """The contract's view of one message (what /model/parse reports, without the intent classifier)."""
@@ -75,9 +94,10 @@ def read(
     scores: Scores, stated_role: Optional[str], crisis_pattern: bool, human_pattern: bool, thresholds: Thresholds,
     intent: Optional[str] = None,
 ) -> Reading:
-    """Combine as the Rasa components do: stated role first; crisis outranks a human request.
+    """Combine as the Rasa components do: stated role first unless the learned head is sure of
+    another; crisis outranks a human request.
     `intent` is the message's intent as the intent classifier gave it (it sets the topic's threshold)."""
-    role = stated_role or best_label(scores, "role", thresholds.over_none("role"))[0]
+    role = main_role(scores, stated_role, thresholds)[0]
     topic = best_label(scores, "topic", thresholds.over_none("topic", intent))[0]
     crisis, _ = flag(crisis_pattern, scores.flags.get("crisis"), thresholds.crisis)
     human, _ = flag(human_pattern, scores.flags.get("human"), thresholds.human)

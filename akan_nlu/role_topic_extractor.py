@@ -1,8 +1,10 @@
 """NLU component: the contract's `role`, `topic` and `substance` entities, main one first.
 
 - role: a role the writer states ("jeg er verneombud", data/lexicon/roles.yml) comes first and is
-  marked `explicit`; the learned role classifier's reading follows (or stands alone), marked
-  not explicit, so a later implicit cue cannot overrule a stated role (actions/conversation.py);
+  marked `explicit`, unless the learned role classifier is sure of another role (`learned_over_stated`):
+  then that one comes first, still marked `explicit` as the reading of a statement about the writer.
+  Otherwise the classifier's reading follows (or stands alone), marked not explicit, so a later
+  implicit cue cannot overrule a stated role (actions/conversation.py);
 - topic and substance: the learned classifiers' readings.
 Values are always canonical. Button payloads ("/ask_advice{...}") carry their entities already.
 A message the intent classifier could not place but that shows a role or topic is a request for
@@ -27,7 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
-from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, Thresholds, best_label
+from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, Thresholds, best_label, main_role
 from akan_nlu.self_identification import SelfIdentification
 from akan_nlu.sentence_classifier import scores_of
 from akan_nlu.sentence_model import LABEL_HEADS
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 UNPLACED_INTENTS = {"nlu_fallback", "out_of_scope", "capabilities"}
 EXPLICIT_KEY = "explicit"
 EXTRACTOR_NAME = "RoleTopicExtractor"
+# Without a setting, a stated role always stands (config.yml sets when the learned head outranks it).
+NEVER_OVER_STATED = 2.0
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -52,6 +56,7 @@ class RoleTopicExtractor(StatelessComponent):
             "role_over_none": DEFAULT_LABEL_THRESHOLD,
             "topic_over_none": DEFAULT_LABEL_THRESHOLD,
             "advice_topic_over_none": DEFAULT_LABEL_THRESHOLD,
+            "learned_over_stated": NEVER_OVER_STATED,
         }
 
     def __init__(self, config: Dict[Text, Any], self_identification: Optional[SelfIdentification] = None) -> None:
@@ -61,6 +66,7 @@ class RoleTopicExtractor(StatelessComponent):
             role_over_none=float(config.get("role_over_none", DEFAULT_LABEL_THRESHOLD)),
             topic_over_none=float(config.get("topic_over_none", DEFAULT_LABEL_THRESHOLD)),
             advice_topic_over_none=float(config.get("advice_topic_over_none", DEFAULT_LABEL_THRESHOLD)),
+            learned_over_stated=float(config.get("learned_over_stated", NEVER_OVER_STATED)),
         )
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -73,25 +79,44 @@ class RoleTopicExtractor(StatelessComponent):
 
     def _process_one(self, message: Message, text: str) -> None:
         kept = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in LABEL_HEADS]
-        found: list[dict] = []
         stated = self._self_identification.find(text)
-        if stated:
-            found.append(_entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True))
+        stated_entity = (
+            _entity("role", stated.role, 1.0, text, stated.start, stated.end, explicit=True) if stated else None
+        )
         scores = scores_of(message)
-        if scores is not None:
-            intent = current_intent(message)
-            for head in LABEL_HEADS:
-                value, probability = best_label(scores, head, self._thresholds.over_none(head, intent))
-                if value and not (head == "role" and stated and stated.role == value):
-                    entity = _entity(head, value, probability, text)
-                    if head == "role":
-                        entity[EXPLICIT_KEY] = False
-                    found.append(entity)
+        if scores is None:
+            found = [stated_entity] if stated_entity else []
+        else:
+            found = self._readings(text, scores, stated_entity, current_intent(message))
         message.set(ENTITIES, [*kept, *found], add_to_output=True)
         shows_something = any(e[ENTITY_ATTRIBUTE_TYPE] in ("role", "topic") for e in found)
         if shows_something and current_intent(message) in UNPLACED_INTENTS:
             set_intent(message, ADVICE_INTENT, confidence=0.5)
             logger.debug("unplaced message with role/topic treated as ask_advice")
+
+
+    def _readings(self, text: str, scores, stated: Optional[dict], intent: Optional[str]) -> list[dict]:
+        """The role entities, main one first, then topic and substance."""
+        found: list[dict] = []
+        role, probability, _ = main_role(scores, stated and stated[ENTITY_ATTRIBUTE_VALUE], self._thresholds)
+        if stated and role != stated[ENTITY_ATTRIBUTE_VALUE]:
+            # The learned head is sure the writer asks as someone else than the statement says:
+            # its role is the main one, and it is still a statement about the writer.
+            found += [_entity("role", role, probability, text, explicit=True), stated]
+        elif stated:
+            found.append(stated)
+            learned, learned_probability = best_label(scores, "role", self._thresholds.over_none("role"))
+            if learned and learned != role:
+                found.append(_entity("role", learned, learned_probability, text, explicit=False))
+        elif role:
+            found.append(_entity("role", role, probability, text, explicit=False))
+        for head in LABEL_HEADS:
+            if head == "role":
+                continue
+            value, head_probability = best_label(scores, head, self._thresholds.over_none(head, intent))
+            if value:
+                found.append(_entity(head, value, head_probability, text))
+        return found
 
 
 def _entity(

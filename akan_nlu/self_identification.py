@@ -51,8 +51,10 @@ class SelfIdentification:
     def find(self, text: str) -> Optional[StatedRole]:
         """The role the writer states first in the text, if any."""
         folded = " ".join(fold(text).split())
+        # The statement that starts first wins; of two that start together the longer one, so
+        # "jeg er psykolog i BHT" (a job in a service) names the service, not the job.
         found = [
-            (match.start("term"), -(match.end("term") - match.start("term")), role, match)
+            (match.start(), -(match.end() - match.start()), role, match)
             for role, pattern in self._patterns
             for match in pattern.finditer(folded)
         ]

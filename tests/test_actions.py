@@ -220,6 +220,20 @@ def test_a_stated_role_overwrites_a_chosen_one():
     assert customs(messages)[0]["role"] == "ansattrepresentant"
 
 
+def test_a_statement_read_as_another_role_still_overwrites_a_stated_one():
+    """"Jeg er lege, men det gjelder meg selv" after "jeg er leder": the extractor gives `selv`
+    first, marked explicit (the learned head was sure of it over the stated doctor)."""
+    read = entity("role", "selv", extractor="RoleTopicExtractor", explicit=True)
+    stated = entity("role", "behandler", extractor="RoleTopicExtractor", explicit=True)
+    tracker = make_tracker(
+        "jeg er lege, men det gjelder meg selv", entities=[read, stated, entity("topic", "signaler")],
+        slots={"role": "leder", "role_stated": True},
+    )
+    messages, events = run(ActionAnswerAdvice(), tracker)
+    assert customs(messages)[0]["role"] == "selv"
+    assert slots_after(tracker, events)["role_stated"] is True
+
+
 def test_an_implied_role_is_used_when_none_is_known():
     hint = entity("role", "parorende", extractor="RoleTopicExtractor", explicit=False)
     tracker = make_tracker("kona mi drikker", entities=[hint, entity("topic", "signaler")])

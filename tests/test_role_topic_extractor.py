@@ -9,7 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.human_request_detector import HumanRequestDetector
 from akan_nlu.intent_override import set_intent
-from akan_nlu.reading import Thresholds, best_label
+from akan_nlu.reading import Thresholds, best_label, main_role
 from akan_nlu.role_topic_extractor import RoleTopicExtractor
 from akan_nlu.self_identification import SelfIdentification, SelfIdentificationError
 from akan_nlu.sentence_classifier import SCORES
@@ -36,6 +36,11 @@ STATED = SelfIdentification.load()
         ("eg er rådgjevar i bedriftshelsetenesta", "bht"),
         ("Eg er bedriftssjukepleiar og skal halde eit kurs", "bht"),
         ("eg er avdelingsleiar på eit lager", "leder"),
+        # a union club's leader represents the employees; a job inside a service names the service
+        ("jeg er klubbleder på verkstedet", "ansattrepresentant"),
+        ("Som fagforeningsleder får jeg mange spørsmål", "ansattrepresentant"),
+        ("Jeg er psykolog i BHT og får spørsmål om spill", "bht"),
+        ("jeg er psykolog og har en klient som drikker", "behandler"),
     ],
 )
 def test_stated_roles(text, role):
@@ -88,6 +93,37 @@ def test_stated_role_comes_first_and_is_explicit_then_the_learned_one():
     assert [e["value"] for e in entities if e["entity"] == "substance"] == ["alkohol"]
 
 
+OWN_USE = "Jeg er lege, men nå gjelder det meg selv: jeg tar sovetabletter hver kveld"
+
+
+def test_a_stated_role_gives_way_when_the_learned_head_is_sure_of_another():
+    extractor = RoleTopicExtractor({"learned_over_stated": 0.5})
+    message = _parsed(OWN_USE, scores({"selv": 0.7, "behandler": 0.2, "none": 0.1}, {"signaler": 0.9, "none": 0.1}))
+    entities = extractor.process([message])[0].get("entities")
+    roles = [(e["value"], e["explicit"]) for e in entities if e["entity"] == "role"]
+    # still the reading of a statement about the writer, so it may replace a role said before
+    assert roles == [("selv", True), ("behandler", True)]
+
+
+@pytest.mark.parametrize("config", [{"learned_over_stated": 0.5}, {}])
+def test_a_stated_role_stands_against_a_weak_learned_one_or_when_nothing_is_configured(config):
+    role = {"selv": 0.45, "parorende": 0.3, "none": 0.25} if config else {"selv": 0.99, "none": 0.01}
+    message = _parsed(OWN_USE, scores(role, {"signaler": 0.9, "none": 0.1}))
+    entities = RoleTopicExtractor(config).process([message])[0].get("entities")
+    roles = [(e["value"], e["explicit"]) for e in entities if e["entity"] == "role"]
+    assert roles == [("behandler", True), ("selv", False)]
+
+
+def test_main_role_is_what_the_cross_validation_reads_too():
+    t = Thresholds(learned_over_stated=0.5)
+    sure, weak = scores({"selv": 0.8, "none": 0.2}, {"none": 1.0}), scores({"selv": 0.4, "none": 0.6}, {"none": 1.0})
+    assert main_role(sure, "behandler", t) == ("selv", 0.8, True)
+    assert main_role(sure, "selv", t) == ("selv", 1.0, True)
+    assert main_role(weak, "behandler", t) == ("behandler", 1.0, True)
+    assert main_role(weak, None, t) == ("selv", 0.4, False)  # over "none" from 0.2
+    assert main_role(scores({"none": 0.9, "selv": 0.1}, {"none": 1.0}), "behandler", t) == ("behandler", 1.0, True)
+
+
 @pytest.mark.parametrize("intent, topic", [("ask_advice", "signaler"), ("more_advice", None), ("thank", None)])
 def test_a_request_for_advice_takes_a_weaker_topic_than_other_intents(intent, topic):
     extractor = RoleTopicExtractor({"topic_over_none": 0.2, "advice_topic_over_none": 0.1})
@@ -105,6 +141,7 @@ def test_the_thresholds_the_evaluation_reads_by_are_those_in_config_yml():
     extractor = pipeline["RoleTopicExtractor"]
     assert (extractor["role_over_none"], extractor["topic_over_none"], extractor["advice_topic_over_none"]) == (
         t.role_over_none, t.topic_over_none, t.advice_topic_over_none)
+    assert extractor["learned_over_stated"] == t.learned_over_stated
 
 
 def test_an_unplaced_message_that_shows_a_role_is_a_request_for_advice():
