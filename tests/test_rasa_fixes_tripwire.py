@@ -63,7 +63,7 @@ from rasa_runtime.fixes import (action_payload, action_response_validation, api_
 installed = fixes.install()
 from rasa.shared.importers import utils as importer_utils
 assert not getattr(importer_utils.training_data_from_paths, "reads_once", False)  # training only
-assert fixes.install(training=True) == ["training_data_reads", "nlu_schema_check"]
+assert fixes.install(training=True) == ["training_data_reads", "nlu_schema_check", "training_data_dedup"]
 assert importer_utils.training_data_from_paths.reads_once
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 assert RasaYAMLReader.validate.checks_quickly

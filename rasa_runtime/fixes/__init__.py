@@ -14,6 +14,7 @@ in `.venv` is changed.
 - `api_token_header`: the HTTP API's token in the `Authorization` header, refused in the URL.
 - `training_data_reads` (for `rasa train` only): the NLU files read and schema-checked once, not three times.
 - `nlu_schema_check` (for `rasa train` only): the NLU schema checked on libyaml's parse; Rasa's own check on doubt.
+- `training_data_dedup` (for `rasa train` only): duplicate examples found by text first, fingerprints only within a text.
 
 Each module declares its `FIX` (see `tripwire`): `install()` refuses to start on another
 Rasa version or when a function a fix replaces has changed, and `RASA_FIX_<NAME>=0`
@@ -42,7 +43,7 @@ FIX_NAMES = (
     "api_token_header",
 )
 # For `rasa train` only (instead of the above, which concern a running Rasa).
-TRAINING_FIX_NAMES = ("training_data_reads", "nlu_schema_check")
+TRAINING_FIX_NAMES = ("training_data_reads", "nlu_schema_check", "training_data_dedup")
 
 
 def _fixes(names: tuple[str, ...]) -> list[Fix]:
