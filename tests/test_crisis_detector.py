@@ -26,6 +26,10 @@ PATTERNS = SafetyPatterns.load()
         ("alle har det bedre uten meg", "suicide"),
         ("Ho har planlagt korleis ho skal gjere det", "suicide"),
         ("jeg har kuttet meg igjen", "self_harm"),
+        ("Har skåret meg hver kveld denne uka", "self_harm"),
+        ("my brother has been cutting himself", "self_harm"),
+        ("hvor mange sovetabletter må til for å dø?", "overdose"),
+        ("how many of these pills would it take", "overdose"),
         ("han har tatt alle pillene sine og drukket", "overdose"),
         ("jeg har samlet opp tabletter i flere uker", "overdose"),
         ("hun puster ikke", "overdose"),
@@ -52,6 +56,8 @@ def test_plain_crisis_statements_hit_a_safety_pattern(text, category):
         "kan jeg kjøre bil dagen etter julebordet?",
         "hvor mange dør av overdose i Norge hvert år?",
         "vi har fått en ny rusmiddelpolicy",
+        "he is cutting himself off from the team",
+        "hvor mange tabletter paracet kan jeg ta på en dag?",
     ],
 )
 def test_talk_about_a_theme_and_idioms_hit_no_safety_pattern(text):
