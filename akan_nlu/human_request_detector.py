@@ -3,7 +3,9 @@
 Asking for a person is a handoff trigger (SPEC "Human handoff"); missing it leaves someone
 talking to a bot who asked not to. The plain asks ("snakke med en veileder", "telefonnummeret
 deres") are patterns in data/lexicon/human_request.yml; the many other phrasings are the
-sentence classifier's human head, at a threshold chosen by cross-validation. A crisis always
+sentence classifier's human head, at a threshold chosen by cross-validation, except on a short
+question about talking to someone in the person's own life ("kan jeg snakke med HR om dette?",
+the same file's `own_life`). A crisis always
 outranks a request for a human. When the intent classifier alone says `request_human` and
 neither agrees, its next-best intent is taken.
 """
@@ -19,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from akan_nlu.intent_override import current_intent, set_intent
 from akan_nlu.lexicon import load_human_request
-from akan_nlu.reading import DEFAULT_HUMAN_THRESHOLD, flag
+from akan_nlu.reading import DEFAULT_HUMAN_THRESHOLD, human_flag
 from akan_nlu.sentence_classifier import scores_of
 from akan_nlu.stateless_component import StatelessComponent
 
@@ -58,7 +60,9 @@ class HumanRequestDetector(StatelessComponent):
                 continue
             scores = scores_of(message)
             probability = scores.flags.get("human") if scores else None
-            human, source = flag(self._patterns.matches(text), probability, self._threshold)
+            human, source = human_flag(
+                self._patterns.matches(text), self._patterns.about_own_life(text), probability, self._threshold,
+            )
             if source == "classifier" and _surer_of_small_talk(message, probability):
                 human = False
             if human:

@@ -1,6 +1,7 @@
 """The reviewed patterns of data/lexicon/ that are not role or crisis patterns.
 
-`human_request.yml`: plain asks for a person or for the service's contact details. The lexicons
+`human_request.yml`: plain asks for a person or for the service's contact details, and short
+questions about talking to someone in the person's own life, which are not such asks. The lexicons
 are data so that counsellors can read them; this module only compiles them.
 """
 from __future__ import annotations
@@ -41,7 +42,27 @@ class PatternSet:
         return any(p.search(norm) for p in self._patterns)
 
 
-def load_human_request(directory: Path | str | None = None) -> PatternSet:
+class HumanRequestPatterns(PatternSet):
+    """Plain asks for a person (`matches`), and short questions about talking to someone in the
+    person's own life, which are not asks for the service (`about_own_life`)."""
+
+    def __init__(self, patterns: list[str], source: str, own_life: list[str], own_life_max_words: int) -> None:
+        super().__init__(patterns, source)
+        self._own_life = [_compile(p, source) for p in own_life]
+        self._own_life_max_words = own_life_max_words
+
+    def about_own_life(self, text: str) -> bool:
+        if len(text.split()) > self._own_life_max_words:
+            return False
+        norm = normalise(text).strip()
+        return any(p.search(norm) for p in self._own_life)
+
+
+def load_human_request(directory: Path | str | None = None) -> HumanRequestPatterns:
     path = Path(directory or DEFAULT_LEXICON_DIR) / "human_request.yml"
     with path.open(encoding="utf-8") as handle:
-        return PatternSet((yaml.safe_load(handle) or {})["patterns"], path.name)
+        data = yaml.safe_load(handle) or {}
+    own_life = data.get("own_life") or {}
+    return HumanRequestPatterns(
+        data["patterns"], path.name, own_life.get("patterns") or [], int(own_life.get("max_words") or 0),
+    )

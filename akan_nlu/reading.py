@@ -80,6 +80,14 @@ def main_role(scores: Scores, stated_role: Optional[str], thresholds: Thresholds
     return stated_role, 1.0, True
 
 
+def human_flag(pattern_hit: bool, own_life: bool, probability: Optional[float], threshold: float) -> tuple[bool, str]:
+    """A request for a person: a pattern hit always; the classifier's reading unless the message is
+    a short question about talking to someone in the person's own life ("kan jeg snakke med HR?")."""
+    if not pattern_hit and own_life:
+        return False, "own life"
+    return flag(pattern_hit, probability, threshold)
+
+
 @dataclass(frozen=True)
 class Reading:
     """The contract's view of one message (what /model/parse reports, without the intent classifier)."""
@@ -92,13 +100,14 @@ class Reading:
 
 def read(
     scores: Scores, stated_role: Optional[str], crisis_pattern: bool, human_pattern: bool, thresholds: Thresholds,
-    intent: Optional[str] = None,
+    intent: Optional[str] = None, human_own_life: bool = False,
 ) -> Reading:
     """Combine as the Rasa components do: stated role first unless the learned head is sure of
     another; crisis outranks a human request.
-    `intent` is the message's intent as the intent classifier gave it (it sets the topic's threshold)."""
+    `intent` is the message's intent as the intent classifier gave it (it sets the topic's threshold);
+    `human_own_life`: the message is a short question about talking to someone in the writer's life."""
     role = main_role(scores, stated_role, thresholds)[0]
     topic = best_label(scores, "topic", thresholds.over_none("topic", intent))[0]
     crisis, _ = flag(crisis_pattern, scores.flags.get("crisis"), thresholds.crisis)
-    human, _ = flag(human_pattern, scores.flags.get("human"), thresholds.human)
+    human, _ = human_flag(human_pattern, human_own_life, scores.flags.get("human"), thresholds.human)
     return Reading(role=role, topic=topic, crisis=crisis, human=human and not crisis)

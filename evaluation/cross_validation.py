@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from sklearn.model_selection import GroupKFold
 
-from akan_nlu.lexicon import PatternSet, load_human_request
+from akan_nlu.lexicon import HumanRequestPatterns, load_human_request
 from akan_nlu.norwegian import normalise
 from akan_nlu.reading import Reading, Thresholds, read
 from akan_nlu.safety_patterns import SafetyPatterns
@@ -33,7 +33,7 @@ class Explicit:
 
     roles: SelfIdentification
     crisis: SafetyPatterns
-    human: PatternSet
+    human: HumanRequestPatterns
 
     @classmethod
     def load(cls) -> "Explicit":
@@ -57,6 +57,7 @@ def readings(
             use_explicit and explicit.human.matches(text),
             thresholds,
             intent,
+            use_explicit and explicit.human.about_own_life(text),
         ))
     return out
 

@@ -157,3 +157,28 @@ def test_human_request_by_pattern_or_by_classifier_but_never_over_a_crisis():
     assert learned.get("intent")["name"] == "request_human"
     crisis = detector.process([_parsed("snakke med en veileder", scores({"none": 1}, {"none": 1}), intent="crisis")])[0]
     assert crisis.get("intent")["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kan jeg snakke med HR om dette?", "kan eg snakke med fastlegen min om dette?", "can I talk to my GP about this?",
+     "bør jeg si det til sjefen?"],
+)
+def test_a_short_question_about_someone_in_ones_own_life_is_not_a_request_for_the_service(text):
+    """The human head reads "kan jeg snakke med …" strongly; talking to one's HR is not asking for us."""
+    message = _parsed(text, scores({"none": 1}, {"none": 1}, human=0.9), intent="request_human")
+    found = HumanRequestDetector({"threshold": 0.4}).process([message])[0]
+    assert found.get("intent")["name"] != "request_human"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan jeg snakke med en veileder om hvordan jeg snakker med HR?",  # a pattern: always a request
+        # a longer message may ask for both: the classifier's reading stands
+        "Jeg har hatt et tilbakefall og tør ikke si det til sjefen. Er det noen der jeg kan ringe anonymt i kveld før jeg gjør noe?",
+    ],
+)
+def test_a_request_that_also_names_someone_in_ones_life_is_still_a_request(text):
+    message = _parsed(text, scores({"none": 1}, {"none": 1}, human=0.9))
+    assert HumanRequestDetector({"threshold": 0.4}).process([message])[0].get("intent")["name"] == "request_human"
