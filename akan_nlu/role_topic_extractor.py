@@ -32,7 +32,7 @@ from akan_nlu.intent_override import current_intent, set_intent
 from akan_nlu.reading import ADVICE_INTENT, DEFAULT_LABEL_THRESHOLD, Thresholds, best_label, main_role
 from akan_nlu.self_identification import SelfIdentification
 from akan_nlu.sentence_classifier import scores_of
-from akan_nlu.sentence_model import LABEL_HEADS
+from akan_nlu.sentence_model import LABEL_HEADS, Scores
 from akan_nlu.stateless_component import StatelessComponent
 
 logger = logging.getLogger(__name__)
@@ -94,8 +94,7 @@ class RoleTopicExtractor(StatelessComponent):
             set_intent(message, ADVICE_INTENT, confidence=0.5)
             logger.debug("unplaced message with role/topic treated as ask_advice")
 
-
-    def _readings(self, text: str, scores, stated: Optional[dict], intent: Optional[str]) -> list[dict]:
+    def _readings(self, text: str, scores: Scores, stated: Optional[dict], intent: Optional[str]) -> list[dict]:
         """The role entities, main one first, then topic and substance."""
         found: list[dict] = []
         role, probability, _ = main_role(scores, stated and stated[ENTITY_ATTRIBUTE_VALUE], self._thresholds)
