@@ -48,14 +48,11 @@ class HumanRequestPatterns(PatternSet):
 
     def __init__(self, patterns: list[str], source: str, own_life: list[str], own_life_max_words: int) -> None:
         super().__init__(patterns, source)
-        self._own_life = [_compile(p, source) for p in own_life]
+        self._own_life = PatternSet(own_life, source)
         self._own_life_max_words = own_life_max_words
 
     def about_own_life(self, text: str) -> bool:
-        if len(text.split()) > self._own_life_max_words:
-            return False
-        norm = normalise(text).strip()
-        return any(p.search(norm) for p in self._own_life)
+        return len(text.split()) <= self._own_life_max_words and self._own_life.matches(text)
 
 
 def load_human_request(directory: Path | str | None = None) -> HumanRequestPatterns:
