@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult
 from typing import Optional, Sequence
 
 from akan_nlu.reading import Thresholds
@@ -34,27 +34,40 @@ def usable_cores() -> int:
 
 
 class FoldPool:
-    """Runs folds in `processes` worker processes (default: one per usable core)."""
+    """Runs folds in `processes` worker processes (default: one per usable core), in the order submitted.
+
+    Leaving the block waits for every fold; `abandon()` first stops the workers instead, with
+    whatever folds they were running.
+    """
 
     def __init__(self, examples: Sequence[LabelledText], normalised: Sequence[str], processes: Optional[int] = None) -> None:
-        self._executor = ProcessPoolExecutor(
-            max_workers=processes or usable_cores(), mp_context=multiprocessing.get_context("spawn"),
-            initializer=_share, initargs=(list(examples), list(normalised)),
+        self._pool = multiprocessing.get_context("spawn").Pool(
+            processes=processes or usable_cores(), initializer=_share, initargs=(list(examples), list(normalised)),
         )
+        self._abandoned = False
 
-    def submit(self, split: Split, settings: ModelSettings, thresholds: Thresholds, use_explicit: bool = True) -> "Future[dict]":
-        return self._executor.submit(_fold, split, settings, thresholds, use_explicit)
+    def submit(self, split: Split, settings: ModelSettings, thresholds: Thresholds, use_explicit: bool = True) -> AsyncResult:
+        return self._pool.apply_async(_fold, (split, settings, thresholds, use_explicit))
 
     @staticmethod
-    def total(futures: Sequence["Future[dict]"]) -> dict[str, tuple[int, int]]:
+    def total(results: Sequence[AsyncResult]) -> dict[str, tuple[int, int]]:
         """The folds' figures summed (waits for them; a worker's error is raised here)."""
         out: dict = {}
-        for future in futures:
-            out = add(out, future.result())
+        for result in results:
+            out = add(out, result.get())
         return out
+
+    def abandon(self) -> None:
+        """Stops the workers now; folds not finished are lost."""
+        self._abandoned = True
+        self._pool.terminate()
 
     def __enter__(self) -> "FoldPool":
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None and not self._abandoned:
+            self.abandon()
+        if not self._abandoned:
+            self._pool.close()
+        self._pool.join()

@@ -1,6 +1,8 @@
 """The grouped cross-validation of `make eval`: folds by brief, every message scored once, read as Rasa reads."""
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 
 from akan_nlu.reading import Reading, Thresholds
@@ -8,6 +10,7 @@ from akan_nlu.sentence_model import LabelledText, ModelSettings, SentenceModel
 from akan_nlu.norwegian import normalise
 from evaluation.cross_validation import SCORED_HEADS, Explicit, cross_validate, figures, percent, readings, splits
 from evaluation.fold_pool import FoldPool
+from evaluation.learning import CrossValidationRun
 
 SETTINGS = ModelSettings(max_char_features=500)
 
@@ -105,3 +108,34 @@ def test_folds_in_worker_processes_give_the_same_figures(explicit):
     with FoldPool(EXAMPLES, normalised, processes=2) as pool:
         futures = [pool.submit(split, SETTINGS, Thresholds()) for split in splits(EXAMPLES, 4, fraction=0.5)]
         assert pool.total(futures) == one_by_one
+
+
+def test_cross_validation_run_prints_every_row_in_order_with_the_figures_of_one_fold_after_another(explicit, capsys):
+    """make eval submits the folds largest first; the rows still print in order, and the whole
+    system's figures are those of the folds one after another."""
+    normalised = [normalise(e.text) for e in EXAMPLES]
+    one_by_one = cross_validate(EXAMPLES, ModelSettings(), Thresholds(), explicit, folds=4, normalised=normalised)
+    with CrossValidationRun(EXAMPLES, folds=4) as run:
+        figures_by_row = run.print_figures()
+    printed = capsys.readouterr().out
+    assert printed.index("learning curve 25 %") < printed.index("whole system")
+    assert "4 folds grouped by brief" in printed
+    assert set(figures_by_row) == {"fraction_0.25", "fraction_1.0"}
+    assert {k: tuple(v) for k, v in figures_by_row["fraction_1.0"].items()} == one_by_one
+
+
+def test_a_pool_abandoned_stops_its_workers_without_finishing_the_folds():
+    """When the evaluation ends with an error before the figures are asked for, nobody waits for them."""
+    normalised = [normalise(e.text) for e in EXAMPLES]
+    with FoldPool(EXAMPLES, normalised, processes=1) as pool:
+        pending = [pool.submit(split, SETTINGS, Thresholds()) for split in splits(EXAMPLES, 4)]
+        pool.abandon()
+    assert not any(result.ready() for result in pending)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_cross_validation_run_left_without_its_figures_abandons_its_folds():
+    with CrossValidationRun(EXAMPLES, folds=4) as run:
+        pending = [result for results in run._results.values() for result in results]
+    assert len(pending) == 8 and not any(result.ready() for result in pending)
+    assert multiprocessing.active_children() == []
