@@ -74,11 +74,13 @@ $(GATEWAY_VENV)/.installed: requirements-gateway.txt constraints-gateway.txt
 
 install: $(VENV)/.installed $(GATEWAY_VENV)/.installed ## Create .venv (Python 3.10, Rasa) and .venv-gateway (Python 3.12, the gateway) with the pinned packages
 
+# One training at a time (models/.train.lock); its clock starts once it holds the lock, so
+# $(VAR_DIR)/train-seconds is the training alone, not a wait for another.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@mkdir -p models
 	@umask 077; mkdir -p $(VAR_DIR)
-	@umask 077; start=$$(date +%s); \
-	flock models/.train.lock $(PY) -m services.rasa_launcher train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
+	@umask 077; exec 9>models/.train.lock; flock 9; start=$$(date +%s); \
+	$(PY) -m services.rasa_launcher train --skip-validation --config config.yml --domain domain.yml --data $(TRAINING_DATA) --out models --fixed-model-name akan && \
 	echo $$(( $$(date +%s) - start )) > $(VAR_DIR)/train-seconds
 	@touch $@
 
