@@ -7,6 +7,7 @@ figures (an error elsewhere) stops its workers at once instead of waiting for th
 """
 from __future__ import annotations
 
+import sys
 import time
 from multiprocessing.pool import AsyncResult
 from typing import Any, Sequence
@@ -66,14 +67,13 @@ class CrossValidationRun:
         self._pool = FoldPool(self._examples, normalised)
         thresholds = Thresholds()
         try:
-            for label, key, settings, fraction, use_explicit in sorted(self._rows, key=lambda row: -row[3]):
+            for _label, key, settings, fraction, use_explicit in sorted(self._rows, key=lambda row: -row[3]):
                 self._results[key] = [
                     self._pool.submit(split, settings, thresholds, use_explicit)
                     for split in splits(self._examples, self._folds, fraction)
                 ]
         except BaseException:
-            self._pool.abandon()
-            self._pool.__exit__(None, None, None)
+            self._pool.__exit__(*sys.exc_info())  # stops the workers: nobody will ask for these folds
             raise
         return self
 

@@ -174,7 +174,7 @@ def test_a_short_question_about_someone_in_ones_own_life_is_not_a_request_for_th
 @pytest.mark.parametrize(
     "text",
     [
-        "kan jeg snakke med en veileder om hvordan jeg snakker med HR?",  # a pattern: always a request
+        "kan jeg snakke med en veileder om hvordan jeg skal snakke med HR?",  # a pattern: always a request, also on an own-life question
         # a longer message may ask for both: the classifier's reading stands
         "Jeg har hatt et tilbakefall og tør ikke si det til sjefen. Er det noen der jeg kan ringe anonymt i kveld før jeg gjør noe?",
     ],
